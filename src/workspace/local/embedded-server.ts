@@ -1,0 +1,121 @@
+import { Server } from "@hocuspocus/server";
+import { Database } from "@hocuspocus/extension-database";
+import * as Y from "yjs";
+import { TrackerError } from "../../shared/errors.ts";
+import type { Logger } from "../../shared/logger.ts";
+import type { DocHandle, DocSource } from "./doc-source.ts";
+import { DocumentStore } from "./document-store.ts";
+
+export interface EmbeddedServerOptions {
+  store: DocumentStore;
+  host: string;
+  port: number;
+  /** Clients must present it when set (required off loopback by the config schema). */
+  token?: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * The embedded workspace: a Hocuspocus server persisting every document to SQLite. The tracker edits documents
+ * through direct connections (no socket); people and the board connect over WebSocket.
+ */
+export class EmbeddedServer implements DocSource {
+  readonly writable = true;
+  private readonly server: Server;
+  private readonly options: EmbeddedServerOptions;
+  private readonly handles = new Map<string, Promise<DocHandle>>();
+  private readonly connections: { disconnect(): Promise<void> }[] = [];
+
+  private constructor(options: EmbeddedServerOptions) {
+    this.options = options;
+    const { store, token, logger } = options;
+    const now = options.now ?? Date.now;
+    this.server = new Server({
+      name: "ai-tracker",
+      address: options.host,
+      port: options.port,
+      quiet: true,
+      stopOnSignals: false,
+      // Edits from people are persisted half a second after they stop typing, and at most every 5 s.
+      debounce: 500,
+      maxDebounce: 5000,
+      extensions: [
+        new Database({
+          fetch: async ({ documentName }) => store.get(documentName),
+          store: async ({ documentName, state }) => store.put(documentName, state, now()),
+        }),
+      ],
+      async onAuthenticate({ token: given }) {
+        if (token && given !== token) throw new Error("invalid workspace token");
+      },
+      async onConnect({ documentName, socketId }) {
+        logger.debug({ documentName, socketId }, "workspace client connected");
+      },
+    });
+  }
+
+  static async start(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+    const s = new EmbeddedServer(options);
+    try {
+      await s.server.listen();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "EADDRINUSE") {
+        throw new TrackerError("PORT_IN_USE", `workspace port ${options.host}:${options.port} is already in use; stop what holds it or set workspace.port`, {
+          cause: err,
+          exitCode: 2,
+        });
+      }
+      throw err;
+    }
+    return s;
+  }
+
+  /** The port actually bound (useful with port 0). */
+  get port(): number {
+    return this.server.address.port;
+  }
+
+  get url(): string {
+    return `ws://${this.options.host.includes(":") ? `[${this.options.host}]` : this.options.host}:${this.port}`;
+  }
+
+  open(name: string): Promise<DocHandle> {
+    let handle = this.handles.get(name);
+    if (!handle) {
+      handle = this.connect(name);
+      this.handles.set(name, handle);
+      handle.catch(() => this.handles.delete(name));
+    }
+    return handle;
+  }
+
+  private async connect(name: string): Promise<DocHandle> {
+    const connection = await this.server.hocuspocus.openDirectConnection(name, { origin: "tracker" });
+    this.connections.push(connection);
+    const doc = connection.document as unknown as Y.Doc;
+    const { store } = this.options;
+    const now = this.options.now ?? Date.now;
+    return {
+      doc,
+      transact: async (change) => {
+        await connection.transact((d) => change(d as unknown as Y.Doc));
+        // The tracker's own writes are made durable at once: the outbox marks a record sent only after this.
+        store.put(name, Y.encodeStateAsUpdate(doc), now());
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    const { store } = this.options;
+    const now = this.options.now ?? Date.now;
+    // Persist every loaded document before the server unloads them: edits still inside the debounce are kept.
+    for (const [name, document] of this.server.hocuspocus.documents) {
+      store.put(name, Y.encodeStateAsUpdate(document as unknown as Y.Doc), now());
+    }
+    for (const c of this.connections.splice(0)) await c.disconnect().catch(() => undefined);
+    this.handles.clear();
+    await this.server.destroy();
+  }
+}
