@@ -1,0 +1,69 @@
+import type { Logger } from "../shared/logger.ts";
+import type { RecordWriter } from "./record-writer.ts";
+import type { PageSpec, RowWrite, Workspace } from "./workspace.ts";
+
+type Pending = { kind: "row"; database: string; key: string; write: RowWrite } | { kind: "page"; page: PageSpec };
+
+/**
+ * A record writer that queues in memory, coalesces writes per row, and applies them in order.
+ * Used by one-shot commands; `start` uses the durable outbox.
+ */
+export class MemoryRecordWriter implements RecordWriter {
+  private readonly workspace: Workspace;
+  private readonly log: Logger;
+  private readonly queue = new Map<string, Pending>();
+  private draining: Promise<void> | undefined;
+
+  constructor(workspace: Workspace, logger: Logger) {
+    this.workspace = workspace;
+    this.log = logger.child({ module: "record-writer" });
+  }
+
+  upsert(database: string, key: string, write: RowWrite): void {
+    const id = `row\u0000${database}\u0000${key}`;
+    const prev = this.queue.get(id);
+    const merged: RowWrite =
+      prev?.kind === "row"
+        ? { set: { ...prev.write.set, ...write.set }, seed: { ...write.seed, ...prev.write.seed } }
+        : write;
+    this.queue.delete(id);
+    this.queue.set(id, { kind: "row", database, key, write: merged });
+    this.kick();
+  }
+
+  page(page: PageSpec): void {
+    const id = `page\u0000${page.key}`;
+    this.queue.delete(id);
+    this.queue.set(id, { kind: "page", page });
+    this.kick();
+  }
+
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.queue.size > 0) this.kick();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.size > 0) {
+      const [id, item] = this.queue.entries().next().value as [string, Pending];
+      this.queue.delete(id);
+      try {
+        if (item.kind === "row") await this.workspace.upsertRow(item.database, item.key, item.write);
+        else await this.workspace.writePage(item.page);
+      } catch (err) {
+        this.log.error({ err, record: item.kind === "row" ? `${item.database}/${item.key}` : `page/${item.page.key}` }, "record not written");
+      }
+    }
+  }
+}
