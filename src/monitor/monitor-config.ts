@@ -1,5 +1,9 @@
+import { validate as validateCron } from "node-cron";
 import { z } from "zod";
 import { DurationSchema, HttpUrlSchema } from "../probes/service-base.ts";
+
+/** A node-cron expression (5 fields, or 6 with seconds first), checked when the config is read. */
+export const CronSchema = z.string().refine((text) => validateCron(text), { error: 'a cron expression such as "0 * * * *" (minute hour day month weekday)' });
 
 export const ProbeConfigSchema = z.object({
   interval: DurationSchema.default("30s"),
@@ -27,6 +31,18 @@ export const AlertsConfigSchema = z.object({
   groupWindow: DurationSchema.default("10s"),
   /** A p95 latency over baseline × factor is a performance alert. */
   degradationFactor: z.number().min(1).default(2),
+  /** ...and only when it is also this many ms over the baseline, so 2 ms → 5 ms is not an alert. */
+  degradationMinMs: z.number().min(0).default(50),
+  /** Closed health windows needed in the previous 24 h before a baseline is trusted. */
+  baselineMinWindows: z.number().int().min(1).default(6),
+  /** Time limit of one webhook request. */
+  timeout: DurationSchema.default("10s"),
+  /** Delivery attempts per webhook message, the first included. */
+  attempts: z.number().int().min(1).max(20).default(6),
+  /** Wait before the first retry; doubled on each further one. */
+  retryBackoff: DurationSchema.default("5s"),
+  /** Webhook messages waiting at once; past this the oldest is dropped (and recorded as not delivered). */
+  queueSize: z.number().int().min(1).default(500),
 });
 
 export const HealthConfigSchema = z.object({
@@ -38,11 +54,25 @@ export const HealthConfigSchema = z.object({
 
 export const BenchmarksConfigSchema = z.object({
   /** Cron expression; hourly by default. */
-  schedule: z.string().default("0 * * * *"),
+  schedule: CronSchema.default("0 * * * *"),
+  /** Benchmark the LLM services that have a url even without a `benchmark` block. */
+  llmByDefault: z.boolean().default(true),
+  /** Timed requests per service and run. */
+  requests: z.number().int().min(1).max(50).default(3),
+  /** Time limit of one benchmark request (a cold model may need to load). */
+  timeout: DurationSchema.default("120s"),
 });
 
 export const ReportsConfigSchema = z.object({
   /** Cron for the scheduled incident report. */
-  incidents: z.string().default("0 8 * * *"),
+  incidents: CronSchema.default("0 8 * * *"),
   window: DurationSchema.default("24h"),
 });
+
+export type ProbeConfig = z.infer<typeof ProbeConfigSchema>;
+export type IncidentsConfig = z.infer<typeof IncidentsConfigSchema>;
+export type Webhook = z.infer<typeof WebhookSchema>;
+export type AlertsConfig = z.infer<typeof AlertsConfigSchema>;
+export type HealthConfig = z.infer<typeof HealthConfigSchema>;
+export type BenchmarksConfig = z.infer<typeof BenchmarksConfigSchema>;
+export type ReportsConfig = z.infer<typeof ReportsConfigSchema>;
