@@ -12,13 +12,15 @@ import { PROBE_KINDS } from "../probes/registry.ts";
 import { PipelinesConfigSchema, RouterConfigSchema } from "../router/router-config.ts";
 import { WorkspaceConfigSchema } from "../workspace/workspace-config.ts";
 
+/** A service entry of any kind. */
+export type ServiceConfig = z.infer<(typeof PROBE_KINDS)[number]["schema"]>;
+
 /** One service entry: the union of every probe kind's own schema, chosen by `kind`. */
-export const ServiceSchema = z.discriminatedUnion(
+export const ServiceSchema: z.ZodType<ServiceConfig> = z.discriminatedUnion(
   "kind",
   PROBE_KINDS.map((k) => k.schema) as unknown as [z.ZodObject<any>, ...z.ZodObject<any>[]],
   { error: (issue) => (issue.code === "invalid_union" ? `unknown service kind; known kinds: ${PROBE_KINDS.map((k) => k.kind).join(", ")}` : undefined) },
-);
-export type ServiceConfig = z.infer<(typeof PROBE_KINDS)[number]["schema"]>;
+) as unknown as z.ZodType<ServiceConfig>;
 
 export const HttpConfigSchema = z.object({
   /** host:port of the router, pipelines, board, /metrics and /healthz. */

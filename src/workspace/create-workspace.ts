@@ -25,6 +25,10 @@ export interface CreateWorkspaceOptions {
   logger: Logger;
   now?: () => number;
   fetch?: typeof fetch;
+  /** client mode: the running workspace's ws:// URL (from the data folder's lock), instead of host:port. */
+  url?: string;
+  /** serve mode: bind this port instead of the configured one (0 for one-shot commands). */
+  port?: number;
 }
 
 export interface OpenedWorkspace {
@@ -39,13 +43,13 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
     case "local": {
       const file = join(options.dataDir, WORKSPACE_FILE);
       if (options.mode === "client") {
-        const source = new ProviderSource({ url: `ws://${config.host}:${config.port}`, token: config.token });
+        const source = new ProviderSource({ url: options.url ?? `ws://${config.host}:${config.port}`, token: config.token });
         return { workspace: new LocalWorkspace({ source, logger, now: options.now }) };
       }
       const store = new DocumentStore(file, { readonly: options.mode === "snapshot" });
       if (options.mode === "snapshot") return { workspace: new LocalWorkspace({ source: new SnapshotSource(store), logger, now: options.now }) };
       try {
-        const server = await EmbeddedServer.start({ store, host: config.host, port: config.port, token: config.token, logger, now: options.now });
+        const server = await EmbeddedServer.start({ store, host: config.host, port: options.port ?? config.port, token: config.token, logger, now: options.now });
         return { workspace: new LocalWorkspace({ source: server, logger, now: options.now }), server };
       } catch (err) {
         store.close();

@@ -1,0 +1,136 @@
+import { join } from "node:path";
+import type { AppDeps, Service } from "./app-deps.ts";
+import type { Config } from "./config/schema.ts";
+import { sendJson, startHttpServer, type RouteHandler, type RunningHttpServer } from "./http/http-server.ts";
+import { LiveState } from "./monitor/live-state.ts";
+import { loadReferenceRequirements } from "./requirements/catalog.ts";
+import type { Requirement } from "./requirements/requirement.ts";
+import { syncRequirements } from "./requirements/sync-requirements.ts";
+import type { Logger } from "./shared/logger.ts";
+import { acquireDataLock } from "./store/data-lock.ts";
+import { openStore, type Db } from "./store/open-store.ts";
+import { createWorkspace, type OpenedWorkspace } from "./workspace/create-workspace.ts";
+import { DATABASES } from "./workspace/databases.ts";
+import { MemoryRecordWriter } from "./workspace/memory-record-writer.ts";
+
+export const STORE_FILE = "tracker.sqlite";
+
+export interface AppOptions {
+  logger: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** The requirement set to seed; the reference templates by default. */
+  requirements?: Requirement[];
+}
+
+export interface App {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Set once started. */
+  readonly httpUrl: string;
+  readonly workspaceUrl: string | undefined;
+  readonly deps: AppDeps;
+}
+
+/**
+ * The composition root: builds every part from the config and the injected logger, fetch and clock, starts them
+ * in order (store, workspace, records, requirements, HTTP, monitor, evidence) and stops them in reverse.
+ */
+export function createApp(config: Config, options: AppOptions): App {
+  const logger = options.logger;
+  const now = options.now ?? Date.now;
+  const fetchFn = options.fetch ?? fetch;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let deps: AppDeps | undefined;
+  let http: RunningHttpServer | undefined;
+  let opened: OpenedWorkspace | undefined;
+  let stopping: Promise<void> | undefined;
+
+  async function start(): Promise<void> {
+    const started = performance.now();
+    const requirements = options.requirements ?? loadReferenceRequirements();
+    const lock = acquireDataLock(config.dataDir, { startedAt: now() });
+    cleanups.push(() => lock.release());
+    try {
+      const store: Db = openStore(join(config.dataDir, STORE_FILE));
+      cleanups.push(() => void store.close());
+
+      opened = await createWorkspace({ config: config.workspace, dataDir: config.dataDir, mode: "serve", logger, now, fetch: fetchFn });
+      const workspace = opened.workspace;
+      cleanups.push(() => workspace.close());
+
+      const records = new MemoryRecordWriter(workspace, logger);
+      cleanups.push(() => records.close());
+
+      deps = { config, logger, fetch: fetchFn, now, store, workspace, records, live: new LiveState() };
+
+      for (const spec of DATABASES) await workspace.ensureDatabase(spec);
+      syncRequirements(requirements, records, logger);
+      await records.flush();
+      logger.info({ ms: Math.round(performance.now() - started), workspace: config.workspace.kind, url: opened.server?.url }, "workspace ready");
+
+      const services: Service[] = [];
+      const handlers: RouteHandler[] = [healthz(deps)];
+      const [host, port] = splitListen(config.http.listen);
+      http = await startHttpServer({ host, port, apiKey: config.http.apiKey, handlers, logger });
+      cleanups.push(() => http!.close());
+      lock.update({ httpUrl: http.url, workspaceUrl: opened.server?.url });
+
+      for (const s of services) {
+        await s.start();
+        cleanups.push(() => s.stop());
+      }
+      logger.info({ ms: Math.round(performance.now() - started), http: http.url }, "tracker started");
+    } catch (err) {
+      await runCleanups();
+      throw err;
+    }
+  }
+
+  async function runCleanups(): Promise<void> {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch (err) {
+        logger.error({ err }, "shutdown step failed");
+      }
+    }
+  }
+
+  return {
+    start,
+    stop: () => (stopping ??= runCleanups()),
+    get httpUrl() {
+      if (!http) throw new Error("the tracker is not started");
+      return http.url;
+    },
+    get workspaceUrl() {
+      return opened?.server?.url;
+    },
+    get deps() {
+      if (!deps) throw new Error("the tracker is not started");
+      return deps;
+    },
+  };
+}
+
+export function splitListen(listen: string): [string, number] {
+  const i = listen.lastIndexOf(":");
+  return [listen.slice(0, i), Number(listen.slice(i + 1))];
+}
+
+/** Liveness for orchestrators: 200 while the store answers, with the services' latest states. */
+function healthz(deps: AppDeps): RouteHandler {
+  return (req, res, url) => {
+    if (url.pathname !== "/healthz" || req.method !== "GET") return false;
+    let storeOk = true;
+    try {
+      deps.store.prepare("SELECT 1").get();
+    } catch {
+      storeOk = false;
+    }
+    const services = Object.fromEntries(deps.live.all().map((s) => [s.service.name, s.result.status]));
+    sendJson(res, storeOk ? 200 : 503, { status: storeOk ? "ok" : "store unavailable", workspace: deps.workspace.kind, services });
+    return true;
+  };
+}
