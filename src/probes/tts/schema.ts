@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HttpUrlSchema, serviceBaseShape } from "../service-base.ts";
+import { DurationSchema, HttpUrlSchema, serviceBaseShape } from "../service-base.ts";
 
 export const TtsTargetSchema = z.object({
   ...serviceBaseShape,
@@ -11,6 +11,6 @@ export const TtsTargetSchema = z.object({
   voice: z.string().default("alloy"),
   gradioEndpoint: z.string().default("generate_audio"),
   /** Synthesising audio is not free; a cheap liveness check runs every interval and synthesis only this often. */
-  synthesisEvery: z.string().default("5m"),
+  synthesisEvery: DurationSchema.default("5m"),
 });
 export type TtsTarget = z.infer<typeof TtsTargetSchema>;
