@@ -1,8 +1,11 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { TrackerError } from "../shared/errors.ts";
 
 export const LOCK_FILE = "tracker.lock";
+
+/** Data folders this process holds, so a lock file naming our own pid is told apart from a stale one. */
+const heldHere = new Set<string>();
 
 export interface LockInfo {
   pid: number;
@@ -28,8 +31,9 @@ export function runningTracker(dataDir: string): LockInfo | undefined {
 export function acquireDataLock(dataDir: string, info: Omit<LockInfo, "pid">): { update(extra: Partial<LockInfo>): void; release(): void } {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, LOCK_FILE);
+  const key = resolve(dataDir);
   const holder = runningTracker(dataDir);
-  if (holder && holder.pid !== process.pid) {
+  if (holder && (holder.pid !== process.pid || heldHere.has(key))) {
     throw new TrackerError("STORE_LOCKED", `${dataDir} is in use by another tracker (pid ${holder.pid}); stop it first or set dataDir`, { exitCode: 2 });
   }
   if (existsSync(path)) unlinkSync(path);
@@ -45,6 +49,7 @@ export function acquireDataLock(dataDir: string, info: Omit<LockInfo, "pid">): {
   };
   try {
     write();
+    heldHere.add(key);
   } catch (err) {
     throw new TrackerError("STORE_LOCKED", `${dataDir}: another tracker took the data folder at the same moment`, { cause: err, exitCode: 2 });
   }
@@ -54,6 +59,7 @@ export function acquireDataLock(dataDir: string, info: Omit<LockInfo, "pid">): {
       write();
     },
     release() {
+      heldHere.delete(key);
       try {
         const onDisk = JSON.parse(readFileSync(path, "utf8")) as LockInfo;
         if (onDisk.pid === process.pid) unlinkSync(path);

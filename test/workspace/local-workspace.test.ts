@@ -1,5 +1,3 @@
-import { HocuspocusProvider, HocuspocusProviderWebsocket } from "@hocuspocus/provider";
-import WebSocket from "ws";
 import * as Y from "yjs";
 import { silentLogger } from "../../src/shared/logger.ts";
 import { createWorkspace } from "../../src/workspace/create-workspace.ts";
@@ -7,25 +5,7 @@ import { databaseDocName } from "../../src/workspace/local/yjs-layout.ts";
 import type { EmbeddedServer } from "../../src/workspace/local/embedded-server.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { workspaceContract, type ContractHarness } from "./workspace-contract.ts";
-
-/** A person's Yjs client: a real provider over WebSocket to the embedded server. */
-export async function personDoc(url: string, name: string): Promise<{ doc: Y.Doc; flush: () => Promise<void>; close: () => void }> {
-  const socket = new HocuspocusProviderWebsocket({ url, WebSocketPolyfill: WebSocket });
-  const doc = new Y.Doc();
-  const provider = new HocuspocusProvider({ websocketProvider: socket, name, document: doc, token: "person" });
-  provider.attach();
-  await new Promise<void>((resolve) => provider.on("synced", () => resolve()));
-  return {
-    doc,
-    flush: async () => {
-      while (provider.hasUnsyncedChanges) await new Promise((r) => setTimeout(r, 10));
-    },
-    close: () => {
-      provider.destroy();
-      socket.destroy();
-    },
-  };
-}
+import { personDoc } from "../helpers/person-doc.ts";
 
 async function makeLocal(): Promise<ContractHarness> {
   const dir = tempDir();

@@ -57,8 +57,17 @@ export class EmbeddedServer implements DocSource {
 
   static async start(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
     const s = new EmbeddedServer(options);
+    // Hocuspocus's own listen() passes `address` where node wants `host` (so it would bind every interface) and
+    // never rejects on EADDRINUSE; listening on its HTTP server directly fixes both.
+    const http = s.server.httpServer;
     try {
-      await s.server.listen();
+      await new Promise<void>((resolve, reject) => {
+        http.once("error", reject);
+        http.listen({ port: options.port, host: options.host }, () => {
+          http.off("error", reject);
+          resolve();
+        });
+      });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "EADDRINUSE") {
