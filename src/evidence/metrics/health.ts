@@ -1,0 +1,59 @@
+import { formatDuration } from "../../shared/duration.ts";
+import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
+import { percentile, prepared, serviceNames, windowText } from "./store-query.ts";
+
+const TIMES_SQL = "SELECT at FROM observations WHERE service = ? AND at >= ? AND at <= ? ORDER BY at";
+
+/**
+ * The gaps between consecutive observations of each service in the window (every configured service, or the
+ * ones named). A service with fewer than two observations in the window has no gap to measure: no data.
+ */
+function checkInterval(stat: "max" | "p95") {
+  return (ctx: QueryContext): MetricReading => {
+    const services = ctx.args.length > 0 ? [...ctx.args] : serviceNames(ctx.config);
+    if (services.length === 0) return noData("no services in the config");
+    const gaps: number[] = [];
+    let worst = { service: "", gap: -1 };
+    let stalest = Number.POSITIVE_INFINITY;
+    for (const service of services) {
+      const times = prepared(ctx.db, TIMES_SQL, "pluck").all(service, ctx.since, ctx.until) as number[];
+      if (times.length < 2) return noData(`${times.length === 0 ? "no" : "one"} observation of ${service} ${windowText(ctx.since, ctx.until)}`, services);
+      for (let i = 1; i < times.length; i++) {
+        const gap = times[i]! - times[i - 1]!;
+        gaps.push(gap);
+        if (gap > worst.gap) worst = { service, gap };
+      }
+      stalest = Math.min(stalest, times[times.length - 1]!);
+    }
+    const value = stat === "max" ? worst.gap : percentile(Float64Array.from(gaps), 95);
+    return {
+      found: true,
+      value,
+      samples: gaps.length,
+      latestAt: stalest,
+      detail: `longest gap ${formatDuration(worst.gap)} (${worst.service}) over ${services.length} service(s)`,
+      services,
+    };
+  };
+}
+
+export const HEALTH_METRICS: readonly MetricDef[] = [
+  {
+    name: "health.check_interval.max",
+    description: "the longest gap between consecutive observations of any configured service (or of the services named)",
+    unit: "time",
+    args: [{ name: "service", kind: "service", optional: true, repeat: true }],
+    defaultWindow: "1h",
+    source: "probe",
+    query: checkInterval("max"),
+  },
+  {
+    name: "health.check_interval.p95",
+    description: "p95 (nearest rank) of the gaps between consecutive observations of every configured service (or of the services named)",
+    unit: "time",
+    args: [{ name: "service", kind: "service", optional: true, repeat: true }],
+    defaultWindow: "1h",
+    source: "probe",
+    query: checkInterval("p95"),
+  },
+];

@@ -1,0 +1,78 @@
+import { isFailure, type ProbeStatus } from "../../probes/probe-kind.ts";
+import { parseDuration } from "../../shared/duration.ts";
+import { roundSignificant } from "../units.ts";
+import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
+import { prepared, windowText } from "./store-query.ts";
+import { runPercentile, runSuccessRate } from "./run-queries.ts";
+
+/** The probe kinds that serve chat, when router.backends leaves the list to the config. */
+const LLM_KINDS = new Set(["ollama", "openai-compatible", "lmstudio", "mlx", "llamacpp", "candle"]);
+
+const STATUS_SQL = "SELECT status, at FROM observations WHERE service = ? AND at >= ? AND at <= ?";
+
+/**
+ * % of probe rounds (buckets of the longest backend interval) in which at least one router backend was not
+ * failing: whether the router had somewhere to send a request, with or without traffic.
+ */
+function queryRouterAvailability(ctx: QueryContext): MetricReading {
+  const backends =
+    ctx.args.length > 0 ? [...ctx.args] : (ctx.config.router.backends ?? ctx.config.services.filter((s) => LLM_KINDS.has(s.kind)).map((s) => s.name));
+  if (backends.length === 0) return noData("no router backends in the config");
+  const byName = new Map(ctx.config.services.map((s) => [s.name, s] as const));
+  const bucketMs = Math.max(...backends.map((b) => parseDuration(byName.get(b)?.interval ?? ctx.config.probe.interval) ?? 30_000));
+  const buckets = new Map<number, boolean>();
+  let latest = 0;
+  for (const backend of backends) {
+    for (const [status, at] of prepared(ctx.db, STATUS_SQL, "raw").iterate(backend, ctx.since, ctx.until) as Iterable<[ProbeStatus, number]>) {
+      const bucket = Math.floor(at / bucketMs);
+      buckets.set(bucket, (buckets.get(bucket) ?? false) || !isFailure(status));
+      if (at > latest) latest = at;
+    }
+  }
+  if (buckets.size === 0) return noData(`no observations of ${backends.join(", ")} ${windowText(ctx.since, ctx.until)}`, backends);
+  let up = 0;
+  for (const ok of buckets.values()) if (ok) up++;
+  const pct = (up / buckets.size) * 100;
+  return {
+    found: true,
+    value: pct,
+    samples: buckets.size,
+    latestAt: latest,
+    detail: `${buckets.size - up} of ${buckets.size} rounds with no backend (${backends.join(", ")}); ${roundSignificant(pct)}%`,
+    services: backends,
+  };
+}
+
+const overhead = (p: number): MetricDef => ({
+  name: `router.overhead.p${p}`,
+  description: `p${p} (nearest rank) of the time the router itself adds to a request (runs.overhead_ms), over every chat run`,
+  unit: "time",
+  args: [],
+  defaultWindow: "1h",
+  source: "router",
+  query: (ctx) => runPercentile(ctx, "chat", "overhead_ms", p, false),
+});
+
+export const ROUTER_METRICS: readonly MetricDef[] = [
+  overhead(50),
+  overhead(95),
+  overhead(99),
+  {
+    name: "router.success_rate",
+    description: "% of chat requests through the router whose outcome was ok",
+    unit: "percent",
+    args: [],
+    defaultWindow: "1h",
+    source: "router",
+    query: (ctx) => runSuccessRate(ctx, "chat"),
+  },
+  {
+    name: "router.availability",
+    description: "% of probe rounds in which at least one router backend (router.backends, or the ones named) was not down",
+    unit: "percent",
+    args: [{ name: "backend", kind: "service", optional: true, repeat: true }],
+    defaultWindow: "24h",
+    source: "probe",
+    query: queryRouterAvailability,
+  },
+];

@@ -1,0 +1,34 @@
+import { noData, type MetricReading, type QueryContext } from "./metric.ts";
+import { percentile, prepared, windowText } from "./store-query.ts";
+
+export type RunType = "chat" | "voice" | "vision";
+
+const RATE_SQL = `SELECT count(*) AS n, coalesce(sum(outcome = 'ok'), 0) AS ok, max(at) AS latest
+  FROM runs WHERE type = ? AND at >= ? AND at <= ?`;
+
+const RUN_NAMES: Record<RunType, string> = { chat: "router requests", voice: "voice pipeline runs", vision: "vision pipeline runs" };
+
+/** % of runs of a type whose outcome was ok. */
+export function runSuccessRate(ctx: QueryContext, type: RunType): MetricReading {
+  const r = prepared(ctx.db, RATE_SQL).get(type, ctx.since, ctx.until) as { n: number; ok: number; latest: number | null };
+  if (r.n === 0 || r.latest === null) return noData(`no ${RUN_NAMES[type]} ${windowText(ctx.since, ctx.until)}`);
+  return { found: true, value: (r.ok / r.n) * 100, samples: r.n, latestAt: r.latest, detail: `${r.n - r.ok} of ${r.n} failed` };
+}
+
+/**
+ * Percentile of a per-run number. `valueSql` is a fixed expression over the runs columns (never user text);
+ * `okOnly` leaves failed runs out, for latencies where a run that failed fast would flatter the figure.
+ */
+export function runPercentile(ctx: QueryContext, type: RunType, valueSql: string, p: number, okOnly: boolean): MetricReading {
+  const sql = `SELECT ${valueSql} AS v, at FROM runs WHERE type = ? AND at >= ? AND at <= ?${okOnly ? " AND outcome = 'ok'" : ""} AND (${valueSql}) IS NOT NULL`;
+  const rows = prepared(ctx.db, sql, "raw").all(type, ctx.since, ctx.until) as [number, number][];
+  if (rows.length === 0) return noData(`no ${okOnly ? "successful " : ""}${RUN_NAMES[type]} ${windowText(ctx.since, ctx.until)}`);
+  const values = new Float64Array(rows.length);
+  let latest = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const [v, at] = rows[i]!;
+    values[i] = v;
+    if (at > latest) latest = at;
+  }
+  return { found: true, value: percentile(values, p), samples: rows.length, latestAt: latest };
+}
