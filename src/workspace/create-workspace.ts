@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Logger } from "../shared/logger.ts";
-import { TrackerError } from "../shared/errors.ts";
+import { AppFlowyWorkspace } from "./appflowy-cloud/index.ts";
 import { LocalWorkspace } from "./local/index.ts";
 import { DocumentStore } from "./local/document-store.ts";
 import { EmbeddedServer } from "./local/embedded-server.ts";
@@ -57,7 +57,8 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
       }
     }
     case "appflowy":
-      throw new TrackerError("WORKSPACE_UNAVAILABLE", "the appflowy workspace adapter is not built yet", { exitCode: 2 });
+      // Every mode talks to the same server; nothing runs locally.
+      return { workspace: new AppFlowyWorkspace({ config, fetch: options.fetch ?? fetch, logger, now: options.now }) };
     default: {
       const never: never = config;
       throw new Error(`unknown workspace kind ${(never as { kind: string }).kind}`);
