@@ -1,7 +1,10 @@
 import type { z } from "zod";
 import type { HttpReply } from "./fetch-capped.ts";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
+/** Why a body was not what was expected: unreadable, an error message, or JSON of another shape. */
+export type ParseFailure = "not-json" | "error-body" | "shape";
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string; reason: ParseFailure };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -35,13 +38,14 @@ export function looksLikeHtml(reply: HttpReply): boolean {
 /** Parses a JSON body; HTML, binary and broken JSON each get their own reason. */
 export function readJson(reply: HttpReply): Parsed<unknown> {
   const text = bodyText(reply);
-  if (text === null) return { ok: false, problem: `${reply.label} answered ${reply.status} with ${reply.body.length} bytes of binary, not JSON` };
-  if (looksLikeHtml(reply)) return { ok: false, problem: `${reply.label} answered ${reply.status} with an HTML page, not JSON` };
-  if (text.trim() === "") return { ok: false, problem: `${reply.label} answered ${reply.status} with an empty body, not JSON` };
+  const fail = (problem: string): Parsed<unknown> => ({ ok: false, problem: `${reply.label} answered ${reply.status} with ${problem}`, reason: "not-json" });
+  if (text === null) return fail(`${reply.body.length} bytes of binary, not JSON`);
+  if (looksLikeHtml(reply)) return fail("an HTML page, not JSON");
+  if (text.trim() === "") return fail("an empty body, not JSON");
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, problem: `${reply.label} answered ${reply.status} with a body that is not JSON: ${snippet(reply, 60)}` };
+    return fail(`a body that is not JSON: ${snippet(reply, 60)}`);
   }
 }
 
@@ -63,10 +67,10 @@ export function readJsonAs<T>(reply: HttpReply, schema: z.ZodType<T>): Parsed<T>
   const json = readJson(reply);
   if (!json.ok) return json;
   const error = errorInBody(json.value);
-  if (error !== null) return { ok: false, problem: `${reply.label} answered ${reply.status} with an error: ${error}` };
+  if (error !== null) return { ok: false, problem: `${reply.label} answered ${reply.status} with an error: ${error}`, reason: "error-body" };
   const parsed = schema.safeParse(json.value);
   if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, problem: `${reply.label} answered JSON of the wrong shape: ${firstIssue(parsed.error)}` };
+  return { ok: false, problem: `${reply.label} answered JSON of the wrong shape: ${firstIssue(parsed.error)}`, reason: "shape" };
 }
 
 /** "data.0.id: expected string", the field path and what was wrong, for details. */
