@@ -46,6 +46,8 @@ export interface FakeAppFlowyOptions {
   maxBodyBytes?: number;
   /** Emulate the clear-and-reinsert of views on row creation, which loses rows created concurrently (API.md 9). */
   racyRowCreation?: boolean;
+  /** Added to every answer, to widen windows (a kill mid-replay) without timing anything. */
+  latencyMs?: number;
 }
 
 export type Fault =
@@ -149,6 +151,7 @@ export class FakeAppFlowy {
       leewayS: options.leewayS ?? 0,
       maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
       racyRowCreation: options.racyRowCreation ?? true,
+      latencyMs: options.latencyMs ?? 0,
     };
     const owner: User = { uuid: randomUUID(), email: "owner@example.com", password: "owner-password", confirmed: true, member: true, verified: true };
     this.users.set(owner.email, owner);
@@ -301,6 +304,7 @@ export class FakeAppFlowy {
       req.socket.destroy();
       return;
     }
+    if (this.options.latencyMs > 0) await new Promise((r) => setTimeout(r, this.options.latencyMs));
     try {
       if (fault?.mode === "5xx") throw new HttpAnswer(fault.status ?? 502, "<html><body><h1>502 Bad Gateway</h1>nginx</body></html>", { "content-type": "text/html" });
       if (fault?.mode === "429") throw new HttpAnswer(429, "Too Many Requests", { "retry-after": String(fault.retryAfterS ?? 1) });
