@@ -1,13 +1,9 @@
 import { silentLogger } from "../../src/shared/logger.ts";
 import { createWorkspace } from "../../src/workspace/create-workspace.ts";
-import { AppFlowyWorkspaceConfigSchema, type AppFlowyWorkspaceConfig } from "../../src/workspace/workspace-config.ts";
-import { startFakeAppFlowy, type FakeAppFlowy } from "../helpers/fake-appflowy/index.ts";
+import { appflowyConfig } from "../helpers/fake-appflowy/connect.ts";
+import { startFakeAppFlowy } from "../helpers/fake-appflowy/index.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 import { workspaceContract, type ContractHarness } from "./workspace-contract.ts";
-
-export function appflowyConfig(fake: FakeAppFlowy, extra: Partial<AppFlowyWorkspaceConfig> = {}): AppFlowyWorkspaceConfig {
-  return AppFlowyWorkspaceConfigSchema.parse({ kind: "appflowy", url: fake.url, email: "bot@example.com", password: "bot-password", workspace: "Team", pollInterval: "1s", ...extra });
-}
 
 async function makeAppFlowy(): Promise<ContractHarness> {
   const fake = await startFakeAppFlowy();

@@ -96,6 +96,7 @@ export function markdownToPageData(markdown: string): SerdeBlock {
 /** Markdown for a block tree read back from a document (the root's children). */
 export function blocksToMarkdown(blocks: readonly SerdeBlock[]): string {
   const out: string[] = [];
+  const types: string[] = [];
   let n = 0;
   for (const b of blocks) {
     const text = deltaToInline((b.data.delta as DeltaOp[] | undefined) ?? []);
@@ -125,12 +126,13 @@ export function blocksToMarkdown(blocks: readonly SerdeBlock[]): string {
       default:
         out.push(text);
     }
-    if (b.children.length > 0) out.push(blocksToMarkdown(b.children));
+    types.push(b.type);
+    if (b.children.length > 0) {
+      out.push(blocksToMarkdown(b.children));
+      types.push("children");
+    }
   }
-  // Consecutive list items stay together; everything else is a block of its own.
-  return out.reduce((acc, line, i) => {
-    if (i === 0) return line;
-    const listy = (s: string): boolean => /^(- |\d+\. )/.test(s);
-    return acc + (listy(line) && listy(out[i - 1]!) ? "\n" : "\n\n") + line;
-  }, "");
+  // Consecutive items of one list stay together; everything else is a block of its own.
+  const LISTS = new Set(["bulleted_list", "numbered_list", "todo_list"]);
+  return out.reduce((acc, line, i) => (i === 0 ? line : acc + (LISTS.has(types[i]!) && types[i] === types[i - 1] ? "\n" : "\n\n") + line), "");
 }
