@@ -9,12 +9,14 @@ export function modelKeys(name: string): string[] {
   return slash >= 0 ? [base, base.slice(slash + 1)] : [base];
 }
 
+const NEVER = Number.NEGATIVE_INFINITY;
+
 interface Entry {
   /** Names as the backend spells them. */
   names: string[];
   /** Lookup keys (see modelKeys) to the backend's spelling. */
   keys: Map<string, string>;
-  /** When the list was last taken from the backend or the monitor, ms; 0 = never. */
+  /** When the list was last taken from the backend or the monitor, ms; -Infinity = never. */
   at: number;
   /** When the backend was last asked, ms, so a failing backend is not asked on every request. */
   askedAt: number;
@@ -41,7 +43,7 @@ export class ModelCatalog {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly o: CatalogOptions) {
-    for (const [name, models] of o.configured) this.entries.set(name, entryOf([...models], 0));
+    for (const [name, models] of o.configured) this.entries.set(name, entryOf([...models], NEVER));
   }
 
   /** The backend's spelling of `model`, or undefined when it does not list it. */
@@ -91,34 +93,37 @@ export class ModelCatalog {
   invalidate(backend: string): void {
     const e = this.entries.get(backend);
     if (e) {
-      e.at = 0;
-      e.askedAt = 0;
+      e.at = NEVER;
+      e.askedAt = NEVER;
     }
   }
 
   private fresh(backend: string): Entry {
-    const e = this.entry(backend);
+    let e = this.entry(backend);
     const state = this.o.live.get(backend);
     if (state && state.at > e.at) {
       const seen = [...state.result.models.available, ...state.result.models.loaded];
-      if (seen.length > 0) this.set(backend, seen, state.at);
+      if (seen.length > 0) {
+        this.set(backend, seen, state.at);
+        e = this.entry(backend);
+      }
     }
     if (this.o.now() - e.at >= this.o.refreshMs && !e.pending) void this.refresh(backend);
-    return this.entry(backend);
+    return e;
   }
 
   private set(backend: string, names: string[], at: number): void {
     const configured = this.o.configured.get(backend) ?? [];
     const next = entryOf([...new Set([...names, ...configured])], at);
     const prev = this.entries.get(backend);
-    next.askedAt = prev?.askedAt ?? 0;
+    next.askedAt = prev?.askedAt ?? NEVER;
     next.pending = prev?.pending;
     this.entries.set(backend, next);
   }
 
   private entry(backend: string): Entry {
     let e = this.entries.get(backend);
-    if (!e) this.entries.set(backend, (e = entryOf([], 0)));
+    if (!e) this.entries.set(backend, (e = entryOf([], NEVER)));
     return e;
   }
 }
@@ -126,5 +131,5 @@ export class ModelCatalog {
 function entryOf(names: string[], at: number): Entry {
   const keys = new Map<string, string>();
   for (const n of names) for (const k of modelKeys(n)) if (!keys.has(k)) keys.set(k, n);
-  return { names, keys, at, askedAt: 0, pending: undefined };
+  return { names, keys, at, askedAt: NEVER, pending: undefined };
 }
