@@ -32,7 +32,14 @@ async function probeServer(url: string, expected: readonly string[], ctx: ProbeC
     const vllm = candleVllm(models, expected, ctx);
     if (vllm) return vllm;
   }
-  return judgeUnexpected(SELF, h, '"OK" (mistral.rs) or a 404 and a candle-vllm model list', [models]);
+  const judged = judgeUnexpected(SELF, h, '"OK" (mistral.rs) or a 404 and a candle-vllm model list', [models]);
+  if (judged.status !== "down" || h.status >= 500 || !models.ok || models.reply.status !== 200) return judged;
+  // /health is not mistral.rs's, yet /v1/models is a model list: some other OpenAI-compatible server lives here.
+  const list = readModelList(models.reply);
+  if (!list.ok) return judged;
+  const owners = [...new Set(list.value.map((m) => m.owned_by ?? "?"))].join(", ");
+  const detail = `an OpenAI-compatible server that is neither mistral.rs nor candle-vllm (${h.label} gave ${h.status}, models owned by ${owners || "nobody"})`;
+  return probeResult("wrong-service", detail, { latencyMs: h.latencyMs, errors: [detail] });
 }
 
 function mistralRs(models: HttpOutcome, expected: readonly string[], latencyMs: number, ctx: ProbeContext): ProbeResult {

@@ -49,9 +49,15 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
   const headers: Record<string, string> = { ...req.headers };
   if (req.apiKey) headers.authorization = `Bearer ${req.apiKey}`;
   const started = ctx.now();
+  const send = () => ctx.fetch(url, { method, headers, body: req.body, signal: ctx.signal, redirect: "manual" });
   let res: Response;
   try {
-    res = await ctx.fetch(url, { method, headers, body: req.body, signal: ctx.signal, redirect: "manual" });
+    res = await send().catch((err) => {
+      // A pooled keep-alive socket the server has since closed fails before any answer; a GET is safe to send
+      // again once, on a fresh connection, so a restarted server is not reported as "closed the connection".
+      if ((method === "GET" || method === "HEAD") && !ctx.signal.aborted && isStaleSocket(err)) return send();
+      throw err;
+    });
   } catch (err) {
     return { ok: false, failure: { label, problem: `${label}: ${describeFetchError(err, ctx.signal)}`, latencyMs: null } };
   }
@@ -88,6 +94,11 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
     latencyMs: ctx.now() - started,
   };
   return { ok: true, reply };
+}
+
+function isStaleSocket(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } } | undefined)?.cause?.code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
 }
 
 /** Turns undici's "fetch failed" into the reason underneath (refused, reset, closed, timed out). */

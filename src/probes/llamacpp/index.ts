@@ -10,7 +10,7 @@ import { LlamaCppTargetSchema, type LlamaCppTarget } from "./schema.ts";
 
 const HealthSchema = z.object({ status: z.literal("ok") });
 /** `build_info` and `total_slots` are what set llama.cpp apart from mlx_lm.server and whisper.cpp on port 8080. */
-const PropsSchema = z.looseObject({ build_info: z.string(), total_slots: z.number().int().nonnegative().optional() });
+const PropsSchema = z.looseObject({ build_info: z.string(), total_slots: z.number().int().nonnegative().optional(), is_sleeping: z.boolean().optional() });
 const SlotsSchema = z.array(z.looseObject({ id: z.number(), is_processing: z.boolean() }));
 
 /**
@@ -55,12 +55,17 @@ async function run(target: LlamaCppTarget, ctx: ProbeContext): Promise<ProbeResu
     if (list.ok) available = list.value.map((m) => m.id);
     else problems.push(list.problem);
   }
-  // In single-model mode whatever /v1/models names is what is loaded (its `meta` is null only while loading).
-  const verdict = judgeModels(target.models, available, available);
+  // In single-model mode whatever /v1/models names is what is loaded, unless the server sleeps (model unloaded
+  // until the next request wakes it).
+  const sleeping = p.value.is_sleeping === true;
+  const loaded = sleeping ? [] : available;
+  const verdict = judgeModels(target.models, loaded, available);
+  if (sleeping && verdict.status === "up") verdict.status = "cold";
+  if (sleeping) verdict.problems.push("sleeping: the model is unloaded until the next request");
   const busy = metrics["slots.busy"] !== undefined ? `, ${metrics["slots.busy"]}/${metrics["slots.total"]} slots busy` : "";
-  const summary = `llama.cpp ${version}, ${describeModels(available, available)}${busy}`;
+  const summary = `llama.cpp ${version}, ${describeModels(loaded, available)}${busy}`;
   const all = [...problems, ...verdict.problems];
-  const found = { latencyMs, version, models: { loaded: available, available }, metrics, errors: all };
+  const found = { latencyMs, version, models: { loaded, available }, metrics, errors: all };
   if (problems.length > 0) return probeResult("degraded", `${summary}; ${all.join("; ")}`, found);
   return withSlowness(probeResult(verdict.status, all.length ? `${summary}; ${all.join("; ")}` : summary, found), ctx);
 }

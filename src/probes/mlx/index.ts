@@ -13,7 +13,7 @@ import { MlxTargetSchema, type MlxTarget } from "./schema.ts";
  */
 const HEALTH_BODY = '{"status": "ok"}';
 
-const NO_LOADED_STATE = "mlx_lm.server lists its Hugging Face cache and cannot report which model is loaded";
+const NO_LOADED_STATE = "mlx cannot report loaded state beyond its cached-model list";
 
 /**
  * mlx_lm.server: `/health` (exact body) and `/v1/models`. An expected model counts as loaded when it is in the
@@ -42,7 +42,7 @@ async function run(target: MlxTarget, ctx: ProbeContext): Promise<ProbeResult> {
     return probeResult("cold", `${problem}; ${describeModels(null, available)}; ${NO_LOADED_STATE}`, { ...found, errors: [problem] });
   }
   const what = loaded.length ? `expected model${loaded.length > 1 ? "s" : ""} listed: ${loaded.join(", ")}` : describeModels(null, available);
-  return withSlowness(probeResult("up", `mlx_lm.server healthy, ${what}; ${NO_LOADED_STATE}`, found), ctx);
+  return withSlowness(probeResult("up", `mlx_lm.server healthy, ${what} (${NO_LOADED_STATE})`, found), ctx);
 }
 
 export const mlxProbe = {

@@ -1,0 +1,62 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
+import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+
+const MODELS = ["qwen/qwen3-8b", "google/gemma-3-12b", "text-embedding-nomic-embed-text-v1.5"];
+
+describe("lmstudio probe", () => {
+  let sim: Simulator;
+  const target = (extra: Record<string, unknown> = {}) => ({ kind: "lmstudio", url: sim.url, ...extra });
+
+  beforeAll(async () => {
+    sim = await startSimulator("lmstudio", { models: MODELS, loaded: ["qwen/qwen3-8b"] });
+  });
+  afterEach(async () => {
+    await sim.setMode("up");
+    sim.setModels({ available: MODELS, loaded: ["qwen/qwen3-8b"] });
+  });
+  afterAll(async () => {
+    // Inference is what JIT-loads a model in LM Studio; the probe must never send any.
+    expect(sim.requests.filter((r) => r.method === "POST")).toEqual([]);
+    await sim.close();
+  });
+
+  it("run() reports up with the loaded state from /api/v0/models", async () => {
+    const r = await probeOnce(target({ models: ["qwen/qwen3-8b"] }));
+    expect(r).toMatchObject({ status: "up", models: { loaded: ["qwen/qwen3-8b"], available: MODELS } });
+    expect(r.metrics).toMatchObject({ "models.loaded": 1, "models.available": 3 });
+  });
+
+  it.each([
+    { name: "unloaded: no model loaded", mode: "unloaded", models: [], status: "cold", detail: /no model loaded/ },
+    { name: "loading: the expected model is not loaded yet", mode: "loading", models: ["qwen/qwen3-8b"], status: "cold", detail: /not loaded: qwen\/qwen3-8b/ },
+    { name: "the expected model is downloaded but not loaded", mode: "up", models: ["google/gemma-3-12b"], status: "cold", detail: /not loaded: google\/gemma-3-12b/ },
+    { name: "the expected model is not downloaded", mode: "up", models: ["openai/gpt-oss-20b"], status: "degraded", detail: /missing: openai\/gpt-oss-20b/ },
+  ] as const)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
+    await sim.setMode(mode);
+    const r = await probeOnce(target({ models }));
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+
+  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
+    await sim.setMode(mode);
+    const r = await probeOnce(target());
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+
+  it("run() reports wrong-service when mistral.rs answers on the port (no greeting)", async () => {
+    await sim.setMode("wrong-service");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("wrong-service");
+    expect(r.detail).toMatch(/GET \/lmstudio-greeting answered 404.*not LM Studio/);
+  });
+
+  it("runProbe() turns a hung LM Studio into down within the probe's timeout", async () => {
+    await sim.setMode("hung");
+    const r = await probeOnce(target(), 400);
+    expect(r.status).toBe("down");
+    expect(r.detail).toMatch(/no answer within 400 ms/);
+  });
+});

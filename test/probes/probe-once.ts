@@ -1,0 +1,27 @@
+import { ServiceSchema, type ServiceConfig } from "../../src/config/schema.ts";
+import type { ProbeResult } from "../../src/probes/probe-kind.ts";
+import { runProbe } from "../../src/probes/run-probe.ts";
+import { silentLogger } from "../../src/shared/logger.ts";
+
+/** A service entry as the config would hold it: validated by the kind's schema, defaults filled. */
+export function serviceConfig(raw: Record<string, unknown>): ServiceConfig {
+  return ServiceSchema.parse({ name: "svc", ...raw }) as ServiceConfig;
+}
+
+/** Generous on a loaded 2-core machine; the hung cases pass a short one of their own. */
+export const TEST_TIMEOUT_MS = 8000;
+
+/** One probe through runProbe, as the scheduler and `ai-tracker probe` run it. */
+export function probeOnce(raw: Record<string, unknown>, timeoutMs = TEST_TIMEOUT_MS): Promise<ProbeResult> {
+  return runProbe(serviceConfig(raw), { fetch: globalThis.fetch, logger: silentLogger(), now: Date.now, defaultTimeoutMs: timeoutMs });
+}
+
+/** The states every HTTP simulator has and what a probe must make of them (the kind's own states come on top). */
+export const BROKEN_STATES = [
+  { mode: "down", status: "down", detail: /connection refused/ },
+  { mode: "garbage", status: "down", detail: /garbage|binary|not JSON/ },
+  { mode: "error-500", status: "down", detail: /500/ },
+  { mode: "error-200", status: "down", detail: /answered 200 with an error: simulated internal server error/ },
+  { mode: "huge", status: "down", detail: /over the 1 MiB cap/ },
+  { mode: "close", status: "down", detail: /closed the connection|reset|socket/ },
+] as const;
