@@ -506,7 +506,7 @@ export class FakeAppFlowy {
     return this.folderView(ws, root, depth);
   }
 
-  private pageView(method: string, ws: Workspace, rest: string[], body: unknown): unknown {
+  private async pageView(method: string, ws: Workspace, rest: string[], body: unknown): Promise<unknown> {
     const b = (body ?? {}) as Record<string, unknown>;
     const now = new Date().toISOString();
     if (method === "POST" && rest.length === 1) {
@@ -523,7 +523,7 @@ export class FakeAppFlowy {
         addField(doc, "Done", 5, {});
         this.databases.set(dbId, { doc, workspaceId: ws.id });
         ws.views.set(viewId, { view_id: viewId, parent_view_id: b.parent_view_id, name, layout: 1, is_space: false, extra: null, created_at: now, last_edited_time: now, trashed: false, databaseId: dbId });
-        for (let i = 0; i < 3; i++) this.insertRow(dbId, randomUUID(), {});
+        for (let i = 0; i < 3; i++) await this.insertRow(dbId, randomUUID(), {});
         return { view_id: viewId };
       }
       if (layout !== 0) throw new AppAnswer(1067, "Feature not available in the double");
