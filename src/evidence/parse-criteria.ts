@@ -101,7 +101,7 @@ class LineParser {
       const word = /^\S{1,24}/.exec(this.rest())![0];
       throw this.error(`unexpected "${word}"; a criterion is metric[(args)] [op value] [over window]`);
     }
-    const argText = args.length > 0 ? `(${args.map((a) => (a.quoted ? JSON.stringify(a.value) : a.value)).join(", ")})` : "";
+    const argText = args.length > 0 ? `(${args.map((a) => (a.quoted ? `"${a.value.replace(/[\\"]/g, "\\$&")}"` : a.value)).join(", ")})` : "";
     const text = `${def.name}${argText}${comparison.implicit ? "" : ` ${comparison.op} ${comparison.text}`}${window.explicit ? ` over ${window.text}` : ""}`;
     return {
       line: this.line,

@@ -1,0 +1,231 @@
+import type { AppDeps, Service } from "../app-deps.ts";
+import { parseDuration } from "../shared/duration.ts";
+import { EVIDENCE, REQUIREMENTS, type RequirementStatus } from "../workspace/databases.ts";
+import type { Cells } from "../workspace/workspace.ts";
+import type { RequirementEvaluation, RequirementInput } from "./evaluate-requirement.ts";
+import { evaluateRequirements } from "./evaluate-requirements.ts";
+import type { CriterionResult } from "./judge-criterion.ts";
+import { readRequirements } from "./read-requirements.ts";
+import { cardSignature, criterionLabel, evidenceCell, evidenceRowCells, evidenceRowKey, statusEntry } from "./render-evidence.ts";
+import { syncRequirementIncident } from "./requirement-incidents.ts";
+
+export interface EvidenceEngine extends Service {
+  /** Evaluates every requirement now, writes the results, and returns them. */
+  evaluateAll(): Promise<RequirementEvaluation[]>;
+  /** Evaluates one requirement now without writing anything; undefined when no row has that ID. */
+  explain(id: string): Promise<RequirementEvaluation | undefined>;
+}
+
+export interface EvidenceEngineOptions {
+  /** Edits arriving within this time of each other are evaluated together. */
+  debounceMs?: number;
+}
+
+/** What the engine remembers of a requirement between evaluations. */
+interface RequirementState {
+  /** Title and criteria as last evaluated: an edit changes it, the tracker's own writes do not. */
+  fingerprint: string;
+  card?: { signature: string; text: string; at: number };
+  /** Per criterion: the last Evidence row written to the workspace. */
+  history: Map<string, { result: CriterionResult; at: number }>;
+}
+
+const fingerprint = (r: RequirementInput): string => `${r.title}\u0000${r.criteria}`;
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The evidence engine: evaluates every requirement on a schedule (first at start) and whenever the
+ * Requirements database changes, then writes the outcome: the card (Status, Evidence, Last verified), Evidence
+ * history rows, every evaluation in the store's evidence table, the current status in requirement_status, and
+ * an incident when a requirement falls from Verified. Evaluations never overlap.
+ */
+export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptions = {}): EvidenceEngine {
+  const log = deps.logger.child({ module: "evidence" });
+  const cfg = deps.config.evidence;
+  const intervalMs = parseDuration(cfg.interval)!;
+  const historyMs = parseDuration(cfg.history)!;
+  const cardRefreshMs = parseDuration(cfg.cardRefresh)!;
+  const retentionMs = parseDuration(cfg.retention)!;
+  const debounceMs = options.debounceMs ?? 300;
+  const db = deps.store;
+
+  const states = new Map<string, RequirementState>();
+  let statuses: Map<string, RequirementStatus> | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let debounce: NodeJS.Timeout | undefined;
+  let unwatch: (() => void) | undefined;
+  let ticking = false;
+  let stopped = false;
+  let prunedAt = 0;
+
+  const insertEvidence = db.prepare("INSERT INTO evidence (requirement, criterion, measured, threshold, result, source, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  const upsertStatus = db.prepare(
+    `INSERT INTO requirement_status (requirement, status, detail, since, evaluated_at) VALUES (@requirement, @status, @detail, @at, @at)
+     ON CONFLICT(requirement) DO UPDATE SET detail = excluded.detail, evaluated_at = excluded.evaluated_at,
+       since = CASE WHEN requirement_status.status = excluded.status THEN requirement_status.since ELSE excluded.since END,
+       status = excluded.status`,
+  );
+  const deleteStatus = db.prepare("DELETE FROM requirement_status WHERE requirement = ?");
+  const pruneEvidence = db.prepare("DELETE FROM evidence WHERE requirement = ? AND at < ?");
+
+  /** Runs `fn` after everything queued before it: evaluations and their writes never interleave. */
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = chain.then(fn);
+    chain = run.catch(() => undefined);
+    return run;
+  }
+
+  function previousStatuses(): Map<string, RequirementStatus> {
+    if (!statuses) {
+      const rows = db.prepare("SELECT requirement, status FROM requirement_status").all() as { requirement: string; status: RequirementStatus }[];
+      statuses = new Map(rows.map((r) => [r.requirement, r.status]));
+    }
+    return statuses;
+  }
+
+  async function evaluateAndWrite(inputs: RequirementInput[], removed: string[]): Promise<RequirementEvaluation[]> {
+    const started = performance.now();
+    const now = deps.now();
+    const evaluations = await evaluateRequirements(inputs, deps, now);
+    const previous = previousStatuses();
+    const incidentRows: [string, string, Cells][] = [];
+    const effects = db.transaction(() =>
+      evaluations.map((ev) => {
+        for (const c of ev.criteria) insertEvidence.run(ev.id, criterionLabel(c), c.measured, c.threshold, c.result, c.source, now);
+        upsertStatus.run({ requirement: ev.id, status: ev.status, detail: JSON.stringify(statusEntry(ev)), at: now });
+        return syncRequirementIncident(db, ev, previous.get(ev.id), (database, key, cells) => incidentRows.push([database, key, cells]));
+      }),
+    )();
+    for (const [database, key, set] of incidentRows) deps.records.upsert(database, key, { set });
+    evaluations.forEach((ev, i) => {
+      const before = previous.get(ev.id);
+      if (before !== ev.status) log.info({ requirement: ev.id, from: before ?? null, to: ev.status, summary: ev.summary }, "requirement status changed");
+      const effect = effects[i];
+      if (effect?.kind === "opened") log.warn({ requirement: ev.id, incident: effect.id, status: ev.status }, "requirement fell from Verified: incident opened");
+      if (effect?.kind === "resolved") log.info({ requirement: ev.id, incident: effect.id }, "requirement verified again: incident resolved");
+      previous.set(ev.id, ev.status);
+      const state = states.get(ev.id) ?? { fingerprint: "", history: new Map() };
+      state.fingerprint = fingerprint(inputs[i]!);
+      states.set(ev.id, state);
+      writeCard(ev, state, now);
+      writeHistory(ev, state, now);
+    });
+    for (const id of removed) {
+      states.delete(id);
+      previous.delete(id);
+      deleteStatus.run(id);
+      log.info({ requirement: id }, "requirement removed from the workspace");
+    }
+    prune(now);
+    log.debug({ requirements: evaluations.length, ms: Math.round(performance.now() - started) }, "requirements evaluated");
+    return evaluations;
+  }
+
+  function writeCard(ev: RequirementEvaluation, state: RequirementState, now: number): void {
+    const signature = cardSignature(ev);
+    const text = evidenceCell(ev);
+    const card = state.card;
+    const due = !card || card.signature !== signature || (card.text !== text && now - card.at >= cardRefreshMs);
+    if (!due) return;
+    const set: Cells = { Status: ev.status, Evidence: text };
+    if (ev.status === "Verified") set["Last verified"] = iso(now);
+    deps.records.upsert(REQUIREMENTS.name, ev.id, { set });
+    state.card = { signature, text, at: now };
+  }
+
+  function writeHistory(ev: RequirementEvaluation, state: RequirementState, now: number): void {
+    const seen = new Set<string>();
+    for (const c of ev.criteria) {
+      const label = criterionLabel(c);
+      seen.add(label);
+      const last = state.history.get(label);
+      if (last && last.result === c.result && now - last.at < historyMs) continue;
+      deps.records.upsert(EVIDENCE.name, evidenceRowKey(ev.id, label, now), { set: evidenceRowCells(ev, c) });
+      state.history.set(label, { result: c.result, at: now });
+    }
+    for (const label of state.history.keys()) if (!seen.has(label)) state.history.delete(label);
+  }
+
+  function prune(now: number): void {
+    if (now - prunedAt < 3_600_000) return;
+    prunedAt = now;
+    const cutoff = now - retentionMs;
+    const ids = db.prepare("SELECT DISTINCT requirement FROM requirement_status").pluck().all() as string[];
+    for (const id of ids) pruneEvidence.run(id, cutoff);
+  }
+
+  function evaluateAll(): Promise<RequirementEvaluation[]> {
+    return serial(async () => {
+      const inputs = await readRequirements(deps.workspace);
+      const ids = new Set(inputs.map((r) => r.id));
+      const removed = [...previousStatuses().keys()].filter((id) => !ids.has(id));
+      return evaluateAndWrite(inputs, removed);
+    });
+  }
+
+  /** After an edit: evaluates only the requirements whose title or criteria changed, and forgets removed ones. */
+  function reconcile(): Promise<void> {
+    return serial(async () => {
+      if (stopped) return;
+      const inputs = await readRequirements(deps.workspace);
+      const changed = inputs.filter((r) => states.get(r.id)?.fingerprint !== fingerprint(r));
+      const ids = new Set(inputs.map((r) => r.id));
+      const removed = [...states.keys()].filter((id) => !ids.has(id));
+      if (changed.length === 0 && removed.length === 0) return;
+      log.debug({ changed: changed.map((r) => r.id), removed }, "requirements edited");
+      await evaluateAndWrite(changed, removed);
+    });
+  }
+
+  function onRequirementsChanged(): void {
+    if (stopped) return;
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      reconcile().catch((err) => log.error({ err }, "requirements not re-evaluated after an edit"));
+    }, debounceMs);
+  }
+
+  function tick(): void {
+    if (ticking || stopped) return;
+    ticking = true;
+    evaluateAll()
+      .catch((err) => log.error({ err }, "requirements not evaluated"))
+      .finally(() => {
+        ticking = false;
+      });
+  }
+
+  return {
+    async start() {
+      stopped = false;
+      unwatch = deps.workspace.watch(REQUIREMENTS.name, onRequirementsChanged);
+      ticking = true;
+      try {
+        await evaluateAll();
+      } catch (err) {
+        log.error({ err }, "requirements not evaluated");
+      } finally {
+        ticking = false;
+      }
+      if (stopped) return;
+      timer = setInterval(tick, intervalMs);
+      log.info({ interval: cfg.interval }, "evidence engine started");
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearTimeout(debounce);
+      unwatch?.();
+      unwatch = undefined;
+      await chain;
+    },
+    evaluateAll,
+    async explain(id) {
+      const input = (await readRequirements(deps.workspace)).find((r) => r.id === id);
+      if (!input) return undefined;
+      const [evaluation] = await evaluateRequirements([input], deps, deps.now());
+      return evaluation;
+    },
+  };
+}
