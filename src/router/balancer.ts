@@ -52,8 +52,9 @@ export function rankCandidates<T extends CandidateView>(candidates: readonly T[]
       known++;
     }
   }
-  // An unmeasured backend is assumed average, so it gets tried rather than starved or flooded.
-  const prior = known > 0 ? sum / known : DEFAULT_PRIOR_MS;
+  // An unmeasured backend is assumed a little better than average, so it gets tried once and measured
+  // instead of being starved by whichever backend happened to answer first.
+  const prior = known > 0 ? (0.5 * sum) / known : DEFAULT_PRIOR_MS;
   const scored = candidates.map((c) => ({ c, down: c.health === "down" ? 1 : 0, score: scoreCandidate(c, prior) }));
   scored.sort((a, b) => a.down - b.down || a.c.group - b.c.group || a.score - b.score || a.c.order - b.c.order);
   return scored.map((s) => s.c);

@@ -52,6 +52,8 @@ export interface Router {
   route(input: RouteInput): Promise<RouteAnswer>;
   /** Per backend: in flight, latency, error rate, breaker; for /metrics and the board. */
   snapshot(): BackendSnapshot[];
+  /** Writes buffered run records now (they are otherwise written every 100 ms). */
+  flush(): void;
   /** Writes buffered run records and closes pooled connections. */
   stop(): Promise<void>;
 }
@@ -109,6 +111,7 @@ export function createRouter(deps: RouterDeps): Router {
       };
     },
     snapshot: () => pool.snapshot(),
+    flush: () => recorder.flush(),
     async stop() {
       recorder.flush();
       pool.close();

@@ -18,7 +18,8 @@ describe("rankCandidates()", () => {
     { name: "puts a backend the monitor calls down last, however fast", views: [view("down", { health: "down", ewmaMs: 1 }), view("up", { ewmaMs: 900, order: 1 })], first: "up" },
     { name: "tries the tier's own backends before the others", views: [view("other", { group: 1, ewmaMs: 1 }), view("member", { group: 0, ewmaMs: 500, order: 1 })], first: "member" },
     { name: "breaks ties by configured order", views: [view("second", { order: 1 }), view("first", { order: 0 })], first: "first" },
-    { name: "assumes an unmeasured backend is average, not free", views: [view("measured", { ewmaMs: 10 }), view("new", { ewmaMs: undefined, order: 1 })], first: "measured" },
+    { name: "tries an unmeasured backend once so it gets measured", views: [view("measured", { ewmaMs: 10 }), view("new", { ewmaMs: undefined, order: 1 })], first: "new" },
+    { name: "does not try an unmeasured backend that is failing", views: [view("measured", { ewmaMs: 10 }), view("new", { ewmaMs: undefined, failures: 2, requests: 2, order: 1 })], first: "measured" },
     { name: "discounts a half-open backend's trial", views: [view("trial", { halfOpen: true }), view("normal", { ewmaMs: 200, order: 1 })], first: "normal" },
   ])("rankCandidates() $name", ({ views, first }) => {
     expect(rankCandidates(views)[0]!.name).toBe(first);
