@@ -50,12 +50,18 @@ export function readJson(reply: HttpReply): Parsed<unknown> {
 }
 
 /**
- * An `error` member in a JSON answer: servers such as LM Studio and Ollama report failures this way, some with 200.
+ * An `error` member (or FastAPI's lone `detail`) in a JSON answer: servers such as LM Studio and Ollama report
+ * failures this way, some with 200.
  * Returns the message, or null when the body carries no error.
  */
 export function errorInBody(value: unknown): string | null {
   if (!value || typeof value !== "object" || Array.isArray(value)) return null;
   const err = (value as { error?: unknown }).error;
+  const detail = (value as { detail?: unknown }).detail;
+  // FastAPI apps (speaches, Kokoro, A1111) answer errors as {"detail": …} and nothing else.
+  if (err === undefined && detail !== undefined && Object.keys(value).length === 1) {
+    return typeof detail === "string" ? detail : JSON.stringify(detail).slice(0, 120);
+  }
   if (err === undefined || err === null || err === false) return null;
   if (typeof err === "string") return err;
   if (typeof err === "object" && typeof (err as { message?: unknown }).message === "string") return (err as { message: string }).message;

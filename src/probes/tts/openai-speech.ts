@@ -17,12 +17,17 @@ export async function synthesiseOpenAi(target: TtsTarget, ctx: ProbeContext): Pr
   });
   if (!out.ok) return downFrom(out.failure);
   const reply = out.reply;
+  if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
+    return probeResult("cold", `${reply.label} answered 503: the speech model is loading`, { latencyMs: reply.latencyMs });
+  }
   if (reply.status !== 200) return judgeUnexpected("an OpenAI-compatible speech server", reply, "audio bytes");
   // A JSON or text answer on 200 is an error message, not audio.
   if (/json|text\//i.test(reply.contentType) || readJson(reply).ok) {
     const judged = judgeUnexpected("an OpenAI-compatible speech server", reply, "audio bytes");
     if (judged.status === "wrong-service") return judged;
-    const detail = `${reply.label} answered 200 with ${snippet(reply, 80)} instead of audio`;
+    const json = readJson(reply);
+    const error = json.ok ? errorInBody(json.value) : null;
+    const detail = error !== null ? `${reply.label} answered 200 with an error: ${error}` : `${reply.label} answered 200 with ${snippet(reply, 80)} instead of audio`;
     return probeResult("down", detail, { latencyMs: reply.latencyMs, errors: [detail] });
   }
   return spokenResult(reply.body, reply.latencyMs, target.model);

@@ -59,7 +59,7 @@ async function transcribe(target: WhisperTarget, ctx: ProbeContext): Promise<Pro
   if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
     return probeResult("cold", `${reply.label} answered 503: the model is loading`, { latencyMs });
   }
-  if (reply.status === 404 && mentionsModel(reply)) {
+  if (reply.status === 404 && mentionsModel(reply, target.model)) {
     const detail = `model ${target.model} is not available here: ${bodyText(reply)?.slice(0, 120)}`;
     return probeResult("degraded", detail, { latencyMs, errors: [detail] });
   }
@@ -80,9 +80,9 @@ async function transcribe(target: WhisperTarget, ctx: ProbeContext): Promise<Pro
 }
 
 /** speaches and others answer 404 with a message naming the model when it is not installed. */
-function mentionsModel(reply: Parameters<typeof readJson>[0]): boolean {
+function mentionsModel(reply: Parameters<typeof readJson>[0], model: string): boolean {
   const json = readJson(reply);
-  return json.ok && /model/i.test(JSON.stringify(json.value));
+  return json.ok && JSON.stringify(json.value).includes(model);
 }
 
 function round(n: number): number {

@@ -1,0 +1,66 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
+import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+
+describe("whisper probe, whisper.cpp server", () => {
+  let sim: Simulator;
+  const target = () => ({ kind: "whisper", api: "whisper.cpp", url: sim.url });
+
+  beforeAll(async () => {
+    sim = await startSimulator("whisper");
+  });
+  afterEach(async () => {
+    await sim.setMode("up");
+  });
+  afterAll(async () => {
+    expect(sim.requests.filter((r) => r.method === "POST")).toEqual([]);
+    await sim.close();
+  });
+
+  it("run() reports up when /health is ok and /props is whisper.cpp's own 404", async () => {
+    const r = await probeOnce(target());
+    expect(r.status).toBe("up");
+    expect(r.detail).toMatch(/whisper\.cpp healthy/);
+  });
+
+  it("run() reports cold while whisper.cpp loads its model (503 loading model)", async () => {
+    await sim.setMode("loading");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("cold");
+    expect(r.detail).toMatch(/loading its model/);
+  });
+
+  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
+    await sim.setMode(mode);
+    const r = await probeOnce(target());
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+
+  it("run() reports wrong-service when mlx_lm.server answers /health on the shared port", async () => {
+    await sim.setMode("wrong-service");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("wrong-service");
+    expect(r.detail).toMatch(/mlx_lm\.server/);
+  });
+
+  it("runProbe() turns a hung whisper.cpp into down within the probe's timeout", async () => {
+    await sim.setMode("hung");
+    const r = await probeOnce(target(), 400);
+    expect(r.status).toBe("down");
+    expect(r.detail).toMatch(/no answer within 400 ms/);
+  });
+});
+
+describe("whisper probe, llama.cpp on whisper.cpp's port", () => {
+  it("run() reports wrong-service from llama.cpp's /props, though /health looks the same", async () => {
+    const llama = await startSimulator("llamacpp");
+    try {
+      const r = await probeOnce({ kind: "whisper", api: "whisper.cpp", url: llama.url });
+      expect(r.status).toBe("wrong-service");
+      expect(r.detail).toMatch(/llama\.cpp/);
+    } finally {
+      await llama.close();
+    }
+  });
+});
