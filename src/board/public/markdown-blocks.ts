@@ -12,7 +12,7 @@ export interface Inline {
   code?: boolean;
 }
 
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/;
+const TABLE_SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 /** The subset of markdown the report templates use: headings, paragraphs, lists, tables and code fences. */
 export function parseMarkdown(text: string): Block[] {
