@@ -12,7 +12,7 @@ import {
   type RemoteField,
 } from "../../src/workspace/appflowy-cloud/mapping.ts";
 import { blocksToMarkdown, markdownToPageData } from "../../src/workspace/appflowy-cloud/page-blocks.ts";
-import type { DatabaseSpec } from "../../src/workspace/workspace.ts";
+import type { Cells, DatabaseSpec } from "../../src/workspace/workspace.ts";
 import { WorkspaceWriteError } from "../../src/workspace/workspace-error.ts";
 import * as Y from "yjs";
 import { documentFromPageData } from "../helpers/fake-appflowy/document-model.ts";
@@ -131,7 +131,7 @@ describe("cellsByFieldId()", () => {
     { name: "a field retyped in AppFlowy", overrides: { Count: { fieldType: "RichText" } }, cells: { Count: 1 }, error: /Incidents\.Count: is RichText in AppFlowy, the tracker needs Number/ },
     { name: "a select option the grid lacks", overrides: { Severity: { options: [] } }, cells: { Severity: "critical" }, error: /Incidents\.Severity: option "critical" does not exist/ },
   ])("cellsByFieldId() refuses $name, naming database and field", ({ overrides, cells, error }) => {
-    const run = () => cellsByFieldId(SPEC, remote(overrides), cells);
+    const run = () => cellsByFieldId(SPEC, remote(overrides), cells as unknown as Cells);
     expect(run).toThrow(WorkspaceWriteError);
     expect(run).toThrow(error);
   });

@@ -54,6 +54,8 @@ export class AppFlowyClient {
   private readonly now: () => number;
   private readonly deviceId: string;
   private session: Session | undefined;
+  /** Until when the server asked us to hold off (429/503 Retry-After): no request leaves before then. */
+  private holdUntil = 0;
   private authing: Promise<Session> | undefined;
   /** How many password logins and refreshes happened: for tests and check-workspace. */
   readonly counters = { logins: 0, refreshes: 0, verifies: 0 };
@@ -130,6 +132,7 @@ export class AppFlowyClient {
 
   private async grant(type: "password" | "refresh_token", body: Record<string, string>): Promise<Session> {
     const endpoint = `POST /gotrue/token?grant_type=${type}`;
+    this.holdBack(endpoint);
     const res = await this.fetchRaw(endpoint, `${this.baseUrl}/gotrue/token?grant_type=${type}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -137,8 +140,10 @@ export class AppFlowyClient {
     });
     const text = await readText(res, endpoint);
     if (!res.ok) {
-      throwHttp(endpoint, res, text, this.now(), (detail) =>
-        type === "password" ? `login as ${this.options.email} refused: ${detail} (check workspace.email and workspace.password)` : `token refresh refused: ${detail}`,
+      this.rethrowHolding(() =>
+        throwHttp(endpoint, res, text, this.now(), (detail) =>
+          type === "password" ? `login as ${this.options.email} refused: ${detail} (check workspace.email and workspace.password)` : `token refresh refused: ${detail}`,
+        ),
       );
     }
     const parsed = TokenSchema.safeParse(parseJson(text));
@@ -157,10 +162,11 @@ export class AppFlowyClient {
     if (token) headers.authorization = `Bearer ${token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     const started = this.now();
+    this.holdBack(endpoint);
     const res = await this.fetchRaw(endpoint, url.toString(), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     const text = await readText(res, endpoint);
     this.log.debug({ endpoint, status: res.status, ms: this.now() - started }, "appflowy call");
-    if (!res.ok) throwHttp(endpoint, res, text, this.now());
+    if (!res.ok) this.rethrowHolding(() => throwHttp(endpoint, res, text, this.now()));
     const envelope = EnvelopeSchema.safeParse(parseJson(text));
     if (!envelope.success) {
       throw new AppFlowyError("bad-response", endpoint, `answer is not the AppFlowy JSON envelope (${res.headers.get("content-type") ?? "no content-type"}): ${snippet(text)}`, {
@@ -177,6 +183,21 @@ export class AppFlowyClient {
       });
     }
     return data as T;
+  }
+
+  /** Fails at once, sending nothing, while a Retry-After is running: calls queued behind a 429 must not go out. */
+  private holdBack(endpoint: string): void {
+    const left = this.holdUntil - this.now();
+    if (left > 0) throw new AppFlowyError("rate-limited", endpoint, `held back: the server asked to wait (Retry-After), ${left} ms left`, { retryAfterMs: left });
+  }
+
+  private rethrowHolding(fail: () => never): never {
+    try {
+      fail();
+    } catch (err) {
+      if (err instanceof AppFlowyError && err.retryAfterMs !== undefined) this.holdUntil = Math.max(this.holdUntil, this.now() + err.retryAfterMs);
+      throw err;
+    }
   }
 
   private async fetchRaw(endpoint: string, url: string, init: RequestInit): Promise<Response> {

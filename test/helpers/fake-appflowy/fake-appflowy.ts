@@ -46,6 +46,8 @@ export interface FakeAppFlowyOptions {
   maxBodyBytes?: number;
   /** Emulate the clear-and-reinsert of views on row creation, which loses rows created concurrently (API.md 9). */
   racyRowCreation?: boolean;
+  /** How long a creation takes between reading the views and writing them back (the window for that loss). */
+  creationGapMs?: number;
   /** Added to every answer, to widen windows (a kill mid-replay) without timing anything. */
   latencyMs?: number;
 }
@@ -152,6 +154,7 @@ export class FakeAppFlowy {
       maxBodyBytes: options.maxBodyBytes ?? 2 * 1024 * 1024,
       racyRowCreation: options.racyRowCreation ?? true,
       latencyMs: options.latencyMs ?? 0,
+      creationGapMs: options.creationGapMs ?? 2,
     };
     const owner: User = { uuid: randomUUID(), email: "owner@example.com", password: "owner-password", confirmed: true, member: true, verified: true };
     this.users.set(owner.email, owner);
@@ -583,7 +586,7 @@ export class FakeAppFlowy {
       });
     };
     if (!this.options.racyRowCreation) return finish();
-    return new Promise<void>((resolve) => setImmediate(() => resolve(finish())));
+    return new Promise<void>((resolve) => setTimeout(() => resolve(finish()), this.options.creationGapMs));
   }
 
   private async database(method: string, ws: Workspace, rest: string[], url: URL, body: unknown): Promise<unknown> {
