@@ -257,7 +257,7 @@ class LineParser {
     return undefined;
   }
 
-  /** A unit right after the number (or after spaces); "" when none. A word glued to the number that is no unit is an error. */
+  /** A unit right after the number (or after spaces); "" when none. A word there that is no unit (nor `over`) is an error. */
   private unit(afterNumber: number): string {
     const rest = this.rest();
     const unit = KNOWN_UNITS.find((u) => rest.startsWith(u) && (u === "%" || !isWordChar(rest[u.length])));
@@ -265,7 +265,7 @@ class LineParser {
       this.pos += unit.length;
       return unit;
     }
-    if (this.pos === afterNumber && isWordChar(rest[0])) {
+    if (isWordChar(rest[0]) && !/^over(?![A-Za-z_])/.test(rest)) {
       const word = /^[A-Za-z0-9_]+/.exec(rest)![0];
       throw this.error(`unknown unit "${word}" (units: ${KNOWN_UNITS.join(" ")})`);
     }

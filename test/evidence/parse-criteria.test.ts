@@ -92,6 +92,7 @@ describe("parseCriteria() errors", () => {
     { name: "a percentage over 100", text: "router.success_rate >= 101%", column: 24, message: /between 0 and 100/ },
     { name: "a ratio with a unit", text: "pipeline.voice.rtf < 1s", column: 23, message: /ratio: "s" does not fit/ },
     { name: "an unknown unit glued to the number", text: "router.overhead.p95 < 2sec", column: 24, message: /unknown unit "sec"/ },
+    { name: "an unknown unit after a space", text: "latency.p95(mlx) < 5 parsecs", column: 22, message: /unknown unit "parsecs"/ },
     { name: "a size without a unit", text: "host.memory.available_mb > 512", column: 31, message: /size: no unit/ },
     { name: "a single =", text: "router.success_rate = 99%", column: 21, message: /use == for equality/ },
     { name: "=> instead of >=", text: "router.success_rate => 99%", column: 21, message: /did you mean ">="/ },
