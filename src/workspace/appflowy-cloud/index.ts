@@ -348,7 +348,8 @@ export class AppFlowyWorkspace implements Workspace {
     this.log.info({ database: grid.spec.name, added: problems.map((p) => p.field) }, "grid fields completed");
   }
 
-  private async fetchFields(workspaceId: string, databaseId: string): Promise<RemoteField[]> {
+  /** The grid's fields as the server lists them (read only). */
+  async fetchFields(workspaceId: string, databaseId: string): Promise<RemoteField[]> {
     const list = parseOrThrow(FieldsSchema, await this.client.api("GET", `/api/workspace/${workspaceId}/database/${databaseId}/fields`), "GET …/fields");
     return list.map((f) => {
       const content = (f.type_option ?? {}).content as { options?: { id: string; name: string; color: string }[] } | undefined;
