@@ -26,8 +26,9 @@ export interface IncidentReportData {
     summary: string;
   }[];
   services: { name: string; checks: number; failures: number; availability: string; mark: string; incidents: number }[];
-  /** Null when the store has no requirement_status table (no evidence engine yet). */
-  requirementChanges: { id: string; status: string; since: string; detail: string }[] | null;
+  /** False when the store has no requirement_status table (no evidence engine yet). */
+  requirementStatusRecorded: boolean;
+  requirementChanges: { id: string; status: string; since: string; detail: string }[];
 }
 
 export interface ReportWindow {
@@ -107,17 +108,20 @@ export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number
           },
     incidents,
     services,
-    requirementChanges: requirementChanges(db, w),
+    ...requirementChanges(db, w),
   };
 }
 
-function requirementChanges(db: Db, w: ReportWindow): IncidentReportData["requirementChanges"] {
+function requirementChanges(db: Db, w: ReportWindow): Pick<IncidentReportData, "requirementStatusRecorded" | "requirementChanges"> {
   const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requirement_status'`).get();
-  if (!exists) return null;
+  if (!exists) return { requirementStatusRecorded: false, requirementChanges: [] };
   const rows = db
     .prepare(`SELECT requirement, status, detail, since FROM requirement_status WHERE since >= ? AND since < ? ORDER BY requirement`)
     .all(w.from, w.to) as { requirement: string; status: string; detail: string; since: number }[];
-  return rows.map((r) => ({ id: r.requirement, status: r.status, since: isoMinute(r.since), detail: cell(r.detail) || "—" }));
+  return {
+    requirementStatusRecorded: true,
+    requirementChanges: rows.map((r) => ({ id: r.requirement, status: r.status, since: isoMinute(r.since), detail: cell(r.detail) || "—" })),
+  };
 }
 
 /** "2026-11-25 08:00 UTC". */
