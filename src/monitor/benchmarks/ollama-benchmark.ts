@@ -1,7 +1,7 @@
 import { median, percentile } from "../percentile.ts";
 import type { BenchmarkRequestOptions, BenchmarkTarget, Measurement } from "./benchmark-types.ts";
 import { parseJsonLine, readLines } from "./read-lines.ts";
-import { requestSignal, responseError } from "./request-helpers.ts";
+import { onRoute, requestSignal, responseError } from "./request-helpers.ts";
 
 interface Sample {
   totalMs: number;
@@ -18,7 +18,7 @@ interface Sample {
  */
 export async function benchmarkOllama(t: BenchmarkTarget, o: BenchmarkRequestOptions): Promise<Measurement[]> {
   const samples: Sample[] = [];
-  for (let i = 0; i < o.requests; i++) samples.push(await generate(t, o));
+  for (let i = 0; i < o.requests; i++) samples.push(await onRoute("/api/generate", () => generate(t, o)));
   const n = samples.length;
   const totals = samples.map((s) => s.totalMs);
   const out: Measurement[] = [

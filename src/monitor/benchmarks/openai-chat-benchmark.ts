@@ -1,7 +1,7 @@
 import { median, percentile } from "../percentile.ts";
 import type { BenchmarkRequestOptions, BenchmarkTarget, Measurement } from "./benchmark-types.ts";
 import { parseJsonLine, readLines } from "./read-lines.ts";
-import { requestSignal, responseError } from "./request-helpers.ts";
+import { onRoute, requestSignal, responseError } from "./request-helpers.ts";
 
 interface Sample {
   totalMs: number;
@@ -21,7 +21,7 @@ interface Sample {
  */
 export async function benchmarkOpenAiChat(t: BenchmarkTarget, o: BenchmarkRequestOptions): Promise<Measurement[]> {
   const samples: Sample[] = [];
-  for (let i = 0; i < o.requests; i++) samples.push(await chat(t, o));
+  for (let i = 0; i < o.requests; i++) samples.push(await onRoute("/v1/chat/completions", () => chat(t, o)));
   const n = samples.length;
   const totals = samples.map((s) => s.totalMs);
   const how = `${n} requests, /v1/chat/completions streaming, max ${t.maxTokens} tokens`;

@@ -21,3 +21,15 @@ export async function responseError(res: Response, route: string): Promise<Error
   }
   return new Error(`${route}: HTTP ${res.status}${text ? ` ${text.replace(/\s+/g, " ").trim()}` : ""}`);
 }
+
+/** Runs one request, naming the route in any error it throws (a socket cut mid-stream says only "terminated"). */
+export async function onRoute<T>(route: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (message.startsWith(route)) throw err;
+    const why = (err as Error).name === "TimeoutError" ? "timed out" : message === "terminated" ? "the connection closed mid-answer" : message;
+    throw new Error(`${route}: ${why}`, { cause: err });
+  }
+}

@@ -1,7 +1,7 @@
 import { makeToneWav } from "../../probes/shared/wav-clip.ts";
 import { median, percentile } from "../percentile.ts";
 import type { BenchmarkRequestOptions, BenchmarkTarget, Measurement } from "./benchmark-types.ts";
-import { requestSignal, responseError } from "./request-helpers.ts";
+import { onRoute, requestSignal, responseError } from "./request-helpers.ts";
 
 /** Length of the generated clip; long enough that fixed request overhead does not dominate the ratio. */
 export const CLIP_SECONDS = 3;
@@ -14,7 +14,7 @@ export async function benchmarkSpeech(t: BenchmarkTarget, o: BenchmarkRequestOpt
   const clip = makeToneWav({ seconds: CLIP_SECONDS, sampleRate: 16_000 });
   const api = (t.service as { api?: string }).api === "openai" ? "openai" : "whisper.cpp";
   const times: number[] = [];
-  for (let i = 0; i < o.requests; i++) times.push(await transcribe(t, o, clip, api));
+  for (let i = 0; i < o.requests; i++) times.push(await onRoute(api === "openai" ? "/v1/audio/transcriptions" : "/inference", () => transcribe(t, o, clip, api)));
   const how = `${times.length} transcriptions of a ${CLIP_SECONDS} s 16 kHz WAV, ${api === "openai" ? "/v1/audio/transcriptions" : "/inference"}`;
   return [
     { metric: "rtf", value: median(times)! / 1000 / CLIP_SECONDS, unit: "x", conditions: `median; ${how}` },
