@@ -53,9 +53,10 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
   let res: Response;
   try {
     res = await send().catch((err) => {
-      // A pooled keep-alive socket the server has since closed fails before any answer; a GET is safe to send
-      // again once, on a fresh connection, so a restarted server is not reported as "closed the connection".
-      if ((method === "GET" || method === "HEAD") && !ctx.signal.aborted && isStaleSocket(err)) return send();
+      // A pooled keep-alive socket the server has since closed fails before any answer. Probe requests have no
+      // side effects worth guarding (reads, a short synthesis or transcription), so one retry on a fresh
+      // connection is safe, and a restarted or stopped server is reported as such, not as "closed the connection".
+      if (!ctx.signal.aborted && isStaleSocket(err)) return send();
       throw err;
     });
   } catch (err) {

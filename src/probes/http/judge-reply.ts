@@ -30,11 +30,12 @@ export function judgeUnexpected(self: string, reply: HttpReply, expectation: str
   const fail = (status: ProbeResult["status"], detail: string) => probeResult(status, detail, { ...found, errors: [detail] });
   if (reply.status >= 500) return fail("down", `${reply.label} answered ${reply.status}: ${snippet(reply)}`);
   if (bodyText(reply) === null) return fail("down", `${reply.label} answered ${reply.status} with ${reply.body.length} bytes of garbage; expected ${expectation}`);
-  const error = errorInBody(safeJson(reply));
-  if (error !== null) return fail("down", `${reply.label} answered ${reply.status} with an error: ${error}`);
+  // A route the service must have is missing: whatever answered is not the service, whatever its 404 says.
   if (reply.status === 404 || reply.status === 405) {
     return fail("wrong-service", `${reply.label} answered ${reply.status} (${snippet(reply, 60)}): not ${self} (expected ${expectation})`);
   }
+  const error = errorInBody(safeJson(reply));
+  if (error !== null) return fail("down", `${reply.label} answered ${reply.status} with an error: ${error}`);
   if (reply.status === 401 || reply.status === 403) return fail("down", `${reply.label} answered ${reply.status}: access denied (check apiKey)`);
   if (looksLikeHtml(reply)) return fail("down", `${reply.label} answered ${reply.status} with an HTML page; expected ${expectation}`);
   return fail("down", `${reply.label} answered ${reply.status} with ${snippet(reply, 60)}; expected ${expectation}`);

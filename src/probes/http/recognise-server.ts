@@ -44,6 +44,8 @@ function recogniseJson(json: unknown): KnownServer | null {
   const o = json as Record<string, unknown>;
   if (o.lmstudio === true) return "LM Studio";
   if (typeof o.error === "string" && o.error.startsWith("Unexpected endpoint or method")) return "LM Studio";
+  // mlx_lm.server tries to fetch an unknown model from the Hugging Face hub and answers 404 with that exception.
+  if (typeof o.error === "string" && o.error.startsWith("Repository Not Found for url: https://huggingface.co/")) return "mlx_lm.server";
   const err = o.error as Record<string, unknown> | undefined;
   // llama.cpp puts the HTTP status in `code` and has no `param`; OpenAI-shaped errors have `param` and a null code.
   if (err && typeof err === "object" && typeof err.code === "number" && !("param" in err) && typeof err.type === "string" && /_error$/.test(err.type)) {

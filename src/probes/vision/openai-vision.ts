@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { judgeUnexpected, otherServer } from "../http/judge-reply.ts";
+import { readModelList } from "../http/model-list.ts";
 import { bodyText, readJsonAs } from "../http/read-body.ts";
 import type { ProbeContext, ProbeResult } from "../probe-kind.ts";
 import { downFrom, probeResult } from "../shared/probe-result.ts";
@@ -20,7 +21,9 @@ const SELF = "an OpenAI-compatible vision server";
  * non-empty text answer. `max_tokens` stays small: the probe tests the path, not the model's eloquence.
  */
 export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext): Promise<ProbeResult> {
-  const model = target.model ?? target.models[0] ?? "default";
+  const chosen = target.model ?? target.models[0] ?? (await firstListedModel(target, ctx));
+  if (typeof chosen !== "string") return chosen;
+  const model = chosen;
   const body = JSON.stringify({
     model,
     stream: false,
@@ -47,7 +50,9 @@ export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext)
   if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
     return probeResult("cold", `${reply.label} answered 503: the model is loading`, { latencyMs });
   }
-  if (reply.status === 404 && /model/i.test(bodyText(reply) ?? "")) {
+  const other = reply.status !== 200 ? otherServer(SELF, [reply]) : null;
+  if (other) return judgeUnexpected(SELF, reply, "a chat completion");
+  if (reply.status === 404 && (bodyText(reply) ?? "").includes(model)) {
     const detail = `${reply.label} answered 404: model ${model} not found`;
     return probeResult("degraded", detail, { latencyMs, errors: [detail] });
   }
@@ -64,4 +69,19 @@ export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext)
     return probeResult("degraded", detail, { latencyMs, models, errors: [detail] });
   }
   return probeResult("up", `${model} described a test image in ${Math.round(latencyMs)} ms: "${text.slice(0, 40)}"`, { latencyMs, models });
+}
+
+/** With no model configured, the first one the server lists; a failure to list is the probe's result. */
+async function firstListedModel(target: VisionTarget, ctx: ProbeContext): Promise<string | ProbeResult> {
+  const out = await fetchCapped(ctx, joinUrl(target.url, "/v1/models"));
+  if (!out.ok) return downFrom(out.failure);
+  if (out.reply.status === 503 && /loading/i.test(bodyText(out.reply) ?? "")) {
+    return probeResult("cold", `${out.reply.label} answered 503: the model is loading`, { latencyMs: out.reply.latencyMs });
+  }
+  if (out.reply.status !== 200) return judgeUnexpected(SELF, out.reply, "a /v1/models list (no model is configured)");
+  const list = readModelList(out.reply);
+  if (!list.ok) return probeResult("down", list.problem, { latencyMs: out.reply.latencyMs, errors: [list.problem] });
+  const first = list.value[0]?.id;
+  if (!first) return probeResult("degraded", "no model configured and the server lists none", { latencyMs: out.reply.latencyMs });
+  return first;
 }
