@@ -106,7 +106,7 @@ function checkSize(field: string, bytes: number, max: number): void {
 
 async function formData(contentType: string, body: Buffer): Promise<FormData> {
   try {
-    return await new Request("http://pipeline.local/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body.buffer, body.byteOffset, body.length) }).formData();
+    return await new Request("http://pipeline.local/", { method: "POST", headers: { "content-type": contentType }, body: new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length) }).formData();
   } catch (err) {
     throw new StageError("input", 400, `the multipart body could not be read: ${(err as Error).message}`);
   }

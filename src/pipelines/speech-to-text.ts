@@ -7,7 +7,7 @@ import { serviceError } from "./stage-error.ts";
  */
 export async function transcribe(service: WhisperTarget, audio: Buffer, mime: string, fetchFn: typeof fetch, signal: AbortSignal): Promise<string> {
   const form = new FormData();
-  form.append("file", new Blob([new Uint8Array(audio.buffer, audio.byteOffset, audio.length)], { type: mime }), mime === "audio/wav" ? "audio.wav" : "audio");
+  form.append("file", new Blob([new Uint8Array(audio.buffer as ArrayBuffer, audio.byteOffset, audio.length)], { type: mime }), mime === "audio/wav" ? "audio.wav" : "audio");
   form.append("response_format", "json");
   let path: string;
   if (service.api === "openai") {
