@@ -4,6 +4,7 @@ import type { Config, ServiceConfig } from "../../src/config/schema.ts";
 import { startHttpServer, type RunningHttpServer } from "../../src/http/http-server.ts";
 import { LiveState } from "../../src/monitor/live-state.ts";
 import { emptyResult, type ProbeResult } from "../../src/probes/probe-kind.ts";
+import { createPipelines } from "../../src/pipelines/create-pipelines.ts";
 import { createRouter, type Router } from "../../src/router/create-router.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import type { Db } from "../../src/store/open-store.ts";
@@ -46,8 +47,11 @@ export interface RouterHarness {
   close(): Promise<void>;
 }
 
-/** Starts the router on 127.0.0.1:0 behind the tracker's HTTP server, over a real store in a temp dir. */
-export async function startRouterHarness(yaml: string, options: { logLevel?: string } = {}): Promise<RouterHarness> {
+/**
+ * Starts the router (and, when asked, the pipelines) on 127.0.0.1:0 behind the tracker's HTTP server, over a
+ * real store in a temp dir.
+ */
+export async function startRouterHarness(yaml: string, options: { logLevel?: string; pipelines?: boolean } = {}): Promise<RouterHarness> {
   const dir = tempDir("ai-tracker-router-");
   const config = parseConfig(`dataDir: ${JSON.stringify(dir.path)}\n${yaml}`, { source: "router-test" });
   const store = openStore(join(dir.path, "store.sqlite"));
@@ -58,7 +62,9 @@ export async function startRouterHarness(yaml: string, options: { logLevel?: str
   const router = createRouter({ config, logger: logs.logger, now, store, live });
   let server: RunningHttpServer;
   try {
-    server = await startHttpServer({ host: "127.0.0.1", port: 0, handlers: [router.handler], logger: logs.logger });
+    const handlers = [router.handler];
+    if (options.pipelines) handlers.push(createPipelines({ config, logger: logs.logger, fetch: globalThis.fetch, now, store }, router).handler);
+    server = await startHttpServer({ host: "127.0.0.1", port: 0, handlers, logger: logs.logger });
   } catch (err) {
     store.close();
     dir.remove();
