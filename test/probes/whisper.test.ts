@@ -64,3 +64,60 @@ describe("whisper probe, llama.cpp on whisper.cpp's port", () => {
     }
   });
 });
+
+describe("whisper probe, OpenAI-compatible transcription", () => {
+  const MODEL = "Systran/faster-whisper-small";
+  let sim: Simulator;
+  const target = (extra: Record<string, unknown> = {}) => ({ kind: "whisper", api: "openai", url: sim.url, model: MODEL, ...extra });
+
+  beforeAll(async () => {
+    sim = await startSimulator("whisper-openai", { models: [MODEL] });
+  });
+  afterEach(async () => {
+    await sim.setMode("up");
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("run() transcribes the generated clip and reports up with the real-time factor", async () => {
+    const r = await probeOnce(target());
+    expect(r.status).toBe("up");
+    expect(r.detail).toMatch(/transcribed a 0.5 s clip in \d+ ms \(RTF [\d.]+\)/);
+    expect(r.metrics["speech.rtf"]).toBeGreaterThan(0);
+    expect(sim.requests.at(-1)).toMatchObject({ method: "POST", path: "/v1/audio/transcriptions" });
+  });
+
+  it("run() reports degraded when the model is not installed on the server", async () => {
+    const r = await probeOnce(target({ model: "Systran/faster-whisper-large-v3" }));
+    expect(r.status).toBe("degraded");
+    expect(r.detail).toMatch(/faster-whisper-large-v3 is not available here/);
+  });
+
+  it("run() reports up once the model loads when it was unloaded", async () => {
+    await sim.setMode("unloaded");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("up");
+  });
+
+  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
+    await sim.setMode(mode);
+    const r = await probeOnce(target());
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+
+  it("run() reports wrong-service when a KServe server answers the transcription route with 404", async () => {
+    await sim.setMode("wrong-service");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("wrong-service");
+    expect(r.detail).toMatch(/answered 404/);
+  });
+
+  it("runProbe() turns a hung transcription into down within the probe's timeout", async () => {
+    await sim.setMode("hung");
+    const r = await probeOnce(target(), 400);
+    expect(r.status).toBe("down");
+    expect(r.detail).toMatch(/no answer within 400 ms/);
+  });
+});

@@ -52,13 +52,7 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
   const send = () => ctx.fetch(url, { method, headers, body: req.body, signal: ctx.signal, redirect: "manual" });
   let res: Response;
   try {
-    res = await send().catch((err) => {
-      // A pooled keep-alive socket the server has since closed fails before any answer. Probe requests have no
-      // side effects worth guarding (reads, a short synthesis or transcription), so one retry on a fresh
-      // connection is safe, and a restarted or stopped server is reported as such, not as "closed the connection".
-      if (!ctx.signal.aborted && isStaleSocket(err)) return send();
-      throw err;
-    });
+    res = await sendPastStaleSockets(send, ctx);
   } catch (err) {
     return { ok: false, failure: { label, problem: `${label}: ${describeFetchError(err, ctx.signal)}`, latencyMs: null } };
   }
@@ -97,9 +91,31 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
   return { ok: true, reply };
 }
 
+/** Each stale socket costs one failed attempt; the pool holds at most a few, one per earlier parallel request. */
+const STALE_SOCKET_ATTEMPTS = 5;
+/** A stale socket fails at once; a server that dies while working on the request fails later, and is not asked again. */
+const STALE_SOCKET_MS = 100;
+
+/**
+ * Pooled keep-alive sockets that the server has since closed fail at once, before any answer. Probe requests
+ * have no side effects worth guarding (reads, a short synthesis or transcription), so they are sent again until
+ * a fresh connection is used, and a restarted or stopped server is reported as such, not as "closed the connection".
+ */
+async function sendPastStaleSockets(send: () => Promise<Response>, ctx: ProbeContext): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const started = ctx.now();
+    try {
+      return await send();
+    } catch (err) {
+      const immediate = ctx.now() - started < STALE_SOCKET_MS;
+      if (attempt >= STALE_SOCKET_ATTEMPTS || !immediate || ctx.signal.aborted || !isStaleSocket(err)) throw err;
+    }
+  }
+}
+
 function isStaleSocket(err: unknown): boolean {
   const code = (err as { cause?: { code?: string } } | undefined)?.cause?.code;
-  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "EPIPE";
 }
 
 /** Turns undici's "fetch failed" into the reason underneath (refused, reset, closed, timed out). */
@@ -116,6 +132,7 @@ export function describeFetchError(err: unknown, signal?: AbortSignal): string {
     case "ECONNRESET":
       return "connection reset by the server";
     case "UND_ERR_SOCKET":
+    case "EPIPE":
       return "the server closed the connection";
     case "ENOTFOUND":
     case "EAI_AGAIN":
