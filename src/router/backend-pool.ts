@@ -167,6 +167,10 @@ export class BackendPool {
       candidates = this.namedPicks(requested);
     }
     if (candidates.length === 0) {
+      const unread = this.backends.filter((b) => !this.catalog.everRead(b.backend.name)).map((b) => b.backend.name);
+      if (unread.length > 0) {
+        throw new PlanError(503, `model "${requested}" is not listed by any backend that answered; the model lists of ${unread.join(", ")} could not be read`, "model_lists_unavailable");
+      }
       throw new PlanError(404, `model "${requested}" is not served by any backend; ask for "auto" or one of GET /v1/models`, "model_not_found");
     }
     return this.finish({ tier: "named", candidates, skipped }, requested);

@@ -72,6 +72,11 @@ export class ModelCatalog {
     return !e || this.o.now() - e.at >= this.o.refreshMs;
   }
 
+  /** Whether a list was ever taken from the backend or the monitor (configured models alone do not count). */
+  everRead(backend: string): boolean {
+    return (this.entries.get(backend)?.at ?? NEVER) !== NEVER;
+  }
+
   /** Asks the backend now (unless asked within refreshMs or already asking); resolves when done, never rejects. */
   refresh(backend: string, force = false): Promise<void> {
     const e = this.entry(backend);
