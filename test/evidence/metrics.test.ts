@@ -189,7 +189,8 @@ const CASES: Case[] = [
     criterion: "router.availability >= 99% over 1h",
     seed: (s) => {
       lastHour(s, "mlx", (_at, i) => ({ status: i < 12 ? "down" : "up" }));
-      lastHour(s, "ollama", (_at, i) => ({ status: i < 6 || i >= 100 ? "down" : "cold" }));
+      // Probed a few seconds after mlx in each round, as a real scheduler does.
+      s.observations("ollama", NOW - HOUR + 30_000 + 7_000, NOW, 30_000, (_at, i) => ({ status: i < 6 || i >= 100 ? "down" : "cold" }));
     },
     want: { value: 95, samples: 120 },
   },

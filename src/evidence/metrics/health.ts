@@ -1,6 +1,6 @@
 import { formatDuration } from "../../shared/duration.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { percentile, prepared, serviceNames, windowText } from "./store-query.ts";
+import { numbers, percentile, serviceNames, windowText } from "./store-query.ts";
 
 const TIMES_SQL = "SELECT at FROM observations WHERE service = ? AND at >= ? AND at <= ? ORDER BY at";
 
@@ -12,24 +12,37 @@ function checkInterval(stat: "max" | "p95") {
   return (ctx: QueryContext): MetricReading => {
     const services = ctx.args.length > 0 ? [...ctx.args] : serviceNames(ctx.config);
     if (services.length === 0) return noData("no services in the config");
-    const gaps: number[] = [];
+    const perService: Float64Array[] = [];
+    let samples = 0;
     let worst = { service: "", gap: -1 };
     let stalest = Number.POSITIVE_INFINITY;
     for (const service of services) {
-      const times = prepared(ctx.db, TIMES_SQL, "pluck").all(service, ctx.since, ctx.until) as number[];
+      const times = numbers(ctx.db, TIMES_SQL, service, ctx.since, ctx.until);
       if (times.length < 2) return noData(`${times.length === 0 ? "no" : "one"} observation of ${service} ${windowText(ctx.since, ctx.until)}`, services);
+      const gaps = new Float64Array(times.length - 1);
       for (let i = 1; i < times.length; i++) {
         const gap = times[i]! - times[i - 1]!;
-        gaps.push(gap);
+        gaps[i - 1] = gap;
         if (gap > worst.gap) worst = { service, gap };
       }
+      if (stat === "p95") perService.push(gaps);
+      samples += gaps.length;
       stalest = Math.min(stalest, times[times.length - 1]!);
     }
-    const value = stat === "max" ? worst.gap : percentile(Float64Array.from(gaps), 95);
+    let value = worst.gap;
+    if (stat === "p95") {
+      const all = new Float64Array(samples);
+      let offset = 0;
+      for (const part of perService) {
+        all.set(part, offset);
+        offset += part.length;
+      }
+      value = percentile(all, 95);
+    }
     return {
       found: true,
       value,
-      samples: gaps.length,
+      samples,
       latestAt: stalest,
       detail: `longest gap ${formatDuration(worst.gap)} (${worst.service}) over ${services.length} service(s)`,
       services,

@@ -1,22 +1,16 @@
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { FAILURE_STATUSES_SQL, percentile, prepared, windowText } from "./store-query.ts";
+import { FAILURE_STATUSES_SQL, numbers, percentile, prepared, windowText } from "./store-query.ts";
 
-const LATENCY_SQL = `SELECT latency_ms, at FROM observations
-  WHERE service = ? AND at >= ? AND at <= ? AND latency_ms IS NOT NULL AND status NOT IN ${FAILURE_STATUSES_SQL}`;
+const WHERE = `service = ? AND at >= ? AND at <= ? AND latency_ms IS NOT NULL AND status NOT IN ${FAILURE_STATUSES_SQL}`;
 
 /** Percentile of the probe latency of one service, over the checks that reached it. */
 function latencyPercentile(p: number) {
   return (ctx: QueryContext): MetricReading => {
     const service = ctx.args[0]!;
-    const rows = prepared(ctx.db, LATENCY_SQL, "raw").all(service, ctx.since, ctx.until) as [number, number][];
-    if (rows.length === 0) return noData(`no answered checks of ${service} ${windowText(ctx.since, ctx.until)}`, [service]);
-    const values = new Float64Array(rows.length);
-    let latest = 0;
-    rows.forEach(([ms, at], i) => {
-      values[i] = ms;
-      if (at > latest) latest = at;
-    });
-    return { found: true, value: percentile(values, p), samples: rows.length, latestAt: latest, services: [service] };
+    const values = numbers(ctx.db, `SELECT latency_ms FROM observations WHERE ${WHERE}`, service, ctx.since, ctx.until);
+    if (values.length === 0) return noData(`no answered checks of ${service} ${windowText(ctx.since, ctx.until)}`, [service]);
+    const latest = prepared(ctx.db, `SELECT at FROM observations WHERE ${WHERE} ORDER BY at DESC LIMIT 1`, "pluck").get(service, ctx.since, ctx.until) as number;
+    return { found: true, value: percentile(values, p), samples: values.length, latestAt: latest, services: [service] };
   };
 }
 

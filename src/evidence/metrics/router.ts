@@ -1,14 +1,16 @@
-import { isFailure, type ProbeStatus } from "../../probes/probe-kind.ts";
 import { parseDuration } from "../../shared/duration.ts";
 import { roundSignificant } from "../units.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { prepared, windowText } from "./store-query.ts";
+import { FAILURE_STATUSES_SQL, prepared, windowText } from "./store-query.ts";
 import { runPercentile, runSuccessRate } from "./run-queries.ts";
 
 /** The probe kinds that serve chat, when router.backends leaves the list to the config. */
 const LLM_KINDS = new Set(["ollama", "openai-compatible", "lmstudio", "mlx", "llamacpp", "candle"]);
 
-const STATUS_SQL = "SELECT status, at FROM observations WHERE service = ? AND at >= ? AND at <= ?";
+/** Per bucket (probe round): whether any backend was not failing; then the share of such buckets. */
+const roundsSql = (n: number): string => `SELECT count(*) AS rounds, coalesce(sum(ok), 0) AS up, max(latest) AS latest FROM (
+    SELECT max(status NOT IN ${FAILURE_STATUSES_SQL}) AS ok, max(at) AS latest FROM observations
+    WHERE service IN (${Array(n).fill("?").join(", ")}) AND at >= ? AND at <= ? GROUP BY CAST(at / ? AS INTEGER))`;
 
 /**
  * % of probe rounds (buckets of the longest backend interval) in which at least one router backend was not
@@ -20,25 +22,15 @@ function queryRouterAvailability(ctx: QueryContext): MetricReading {
   if (backends.length === 0) return noData("no router backends in the config");
   const byName = new Map(ctx.config.services.map((s) => [s.name, s] as const));
   const bucketMs = Math.max(...backends.map((b) => parseDuration(byName.get(b)?.interval ?? ctx.config.probe.interval) ?? 30_000));
-  const buckets = new Map<number, boolean>();
-  let latest = 0;
-  for (const backend of backends) {
-    for (const [status, at] of prepared(ctx.db, STATUS_SQL, "raw").iterate(backend, ctx.since, ctx.until) as Iterable<[ProbeStatus, number]>) {
-      const bucket = Math.floor(at / bucketMs);
-      buckets.set(bucket, (buckets.get(bucket) ?? false) || !isFailure(status));
-      if (at > latest) latest = at;
-    }
-  }
-  if (buckets.size === 0) return noData(`no observations of ${backends.join(", ")} ${windowText(ctx.since, ctx.until)}`, backends);
-  let up = 0;
-  for (const ok of buckets.values()) if (ok) up++;
-  const pct = (up / buckets.size) * 100;
+  const r = prepared(ctx.db, roundsSql(backends.length)).get(...backends, ctx.since, ctx.until, bucketMs) as { rounds: number; up: number; latest: number | null };
+  if (r.rounds === 0 || r.latest === null) return noData(`no observations of ${backends.join(", ")} ${windowText(ctx.since, ctx.until)}`, backends);
+  const pct = (r.up / r.rounds) * 100;
   return {
     found: true,
     value: pct,
-    samples: buckets.size,
-    latestAt: latest,
-    detail: `${buckets.size - up} of ${buckets.size} rounds with no backend (${backends.join(", ")}); ${roundSignificant(pct)}%`,
+    samples: r.rounds,
+    latestAt: r.latest,
+    detail: `${r.rounds - r.up} of ${r.rounds} rounds with no backend up (${backends.join(", ")}); ${roundSignificant(pct)}%`,
     services: backends,
   };
 }

@@ -1,5 +1,5 @@
 import { noData, type MetricReading, type QueryContext } from "./metric.ts";
-import { percentile, prepared, windowText } from "./store-query.ts";
+import { numbers, percentile, prepared, windowText } from "./store-query.ts";
 
 export type RunType = "chat" | "voice" | "vision";
 
@@ -20,15 +20,9 @@ export function runSuccessRate(ctx: QueryContext, type: RunType): MetricReading 
  * `okOnly` leaves failed runs out, for latencies where a run that failed fast would flatter the figure.
  */
 export function runPercentile(ctx: QueryContext, type: RunType, valueSql: string, p: number, okOnly: boolean): MetricReading {
-  const sql = `SELECT ${valueSql} AS v, at FROM runs WHERE type = ? AND at >= ? AND at <= ?${okOnly ? " AND outcome = 'ok'" : ""} AND (${valueSql}) IS NOT NULL`;
-  const rows = prepared(ctx.db, sql, "raw").all(type, ctx.since, ctx.until) as [number, number][];
-  if (rows.length === 0) return noData(`no ${okOnly ? "successful " : ""}${RUN_NAMES[type]} ${windowText(ctx.since, ctx.until)}`);
-  const values = new Float64Array(rows.length);
-  let latest = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const [v, at] = rows[i]!;
-    values[i] = v;
-    if (at > latest) latest = at;
-  }
-  return { found: true, value: percentile(values, p), samples: rows.length, latestAt: latest };
+  const where = `type = ? AND at >= ? AND at <= ?${okOnly ? " AND outcome = 'ok'" : ""} AND (${valueSql}) IS NOT NULL`;
+  const values = numbers(ctx.db, `SELECT ${valueSql} FROM runs WHERE ${where}`, type, ctx.since, ctx.until);
+  if (values.length === 0) return noData(`no ${okOnly ? "successful " : ""}${RUN_NAMES[type]} ${windowText(ctx.since, ctx.until)}`);
+  const latest = prepared(ctx.db, `SELECT at FROM runs WHERE ${where} ORDER BY at DESC LIMIT 1`, "pluck").get(type, ctx.since, ctx.until) as number;
+  return { found: true, value: percentile(values, p), samples: values.length, latestAt: latest };
 }

@@ -32,6 +32,24 @@ export const FAILURE_STATUSES_SQL = `(${PROBE_STATUSES.filter(isFailure)
   .map((s) => `'${s}'`)
   .join(",")})`;
 
+/**
+ * The first column of every row as a Float64Array. Iterating a plucked statement into a typed array is several
+ * times faster than `.all()` with row objects or arrays: a 7-day window of router runs is 600k rows.
+ */
+export function numbers(db: Db, sql: string, ...params: unknown[]): Float64Array {
+  let out = new Float64Array(1024);
+  let n = 0;
+  for (const v of prepared(db, sql, "pluck").iterate(...params) as Iterable<number>) {
+    if (n === out.length) {
+      const bigger = new Float64Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[n++] = v;
+  }
+  return out.subarray(0, n);
+}
+
 /** Nearest-rank percentile (p in 0–100) of the values; sorts them in place. */
 export function percentile(values: Float64Array, p: number): number {
   values.sort();
