@@ -52,7 +52,7 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
   const send = () => ctx.fetch(url, { method, headers, body: req.body, signal: ctx.signal, redirect: "manual" });
   let res: Response;
   try {
-    res = await sendPastStaleSockets(send, ctx);
+    res = await sendPastStaleSockets(send, method === "GET" || method === "HEAD", ctx);
   } catch (err) {
     return { ok: false, failure: { label, problem: `${label}: ${describeFetchError(err, ctx.signal)}`, latencyMs: null } };
   }
@@ -93,21 +93,24 @@ export async function fetchCapped(ctx: ProbeContext, url: string, req: CappedReq
 
 /** Each stale socket costs one failed attempt; the pool holds at most a few, one per earlier parallel request. */
 const STALE_SOCKET_ATTEMPTS = 5;
-/** A stale socket fails at once; a server that dies while working on the request fails later, and is not asked again. */
-const STALE_SOCKET_MS = 100;
+/**
+ * A stale socket fails at once; a server that dies while working on a synthesis or transcription fails later and
+ * is not asked again. Reads are cheap, so a GET is sent again however long the failed attempt took.
+ */
+const STALE_SOCKET_MS = 1000;
 
 /**
  * Pooled keep-alive sockets that the server has since closed fail at once, before any answer. Probe requests
  * have no side effects worth guarding (reads, a short synthesis or transcription), so they are sent again until
  * a fresh connection is used, and a restarted or stopped server is reported as such, not as "closed the connection".
  */
-async function sendPastStaleSockets(send: () => Promise<Response>, ctx: ProbeContext): Promise<Response> {
+async function sendPastStaleSockets(send: () => Promise<Response>, cheap: boolean, ctx: ProbeContext): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const started = ctx.now();
     try {
       return await send();
     } catch (err) {
-      const immediate = ctx.now() - started < STALE_SOCKET_MS;
+      const immediate = cheap || ctx.now() - started < STALE_SOCKET_MS;
       if (attempt >= STALE_SOCKET_ATTEMPTS || !immediate || ctx.signal.aborted || !isStaleSocket(err)) throw err;
     }
   }
