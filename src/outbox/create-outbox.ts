@@ -143,7 +143,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
   function settleWaiters(): void {
     for (let i = waiters.length - 1; i >= 0; i--) {
       const w = waiters[i]!;
-      if (table.pendingUpTo(w.upTo) === 0 && inFlight.size === 0) {
+      if (inFlight.size === 0 && !table.anyPendingUpTo(w.upTo)) {
         waiters.splice(i, 1);
         w.resolve();
       }
@@ -184,7 +184,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     async flush() {
       if (!running) throw new Error("outbox: flush() before start()");
       const upTo = table.maxId();
-      if (table.pendingUpTo(upTo) === 0 && inFlight.size === 0) return;
+      if (inFlight.size === 0 && !table.anyPendingUpTo(upTo)) return;
       await new Promise<void>((resolve) => waiters.push({ upTo, resolve }));
     },
     async close() {

@@ -70,7 +70,7 @@ export class OutboxTable {
       park: db.prepare("UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?"),
       unpark: db.prepare("UPDATE outbox SET state = 'pending', next_at = 0 WHERE state = 'parked'"),
       counts: db.prepare<[], { state: string; n: number }>("SELECT state, count(*) AS n FROM outbox GROUP BY state"),
-      pendingUpTo: db.prepare<[number], { n: number }>("SELECT count(*) AS n FROM outbox WHERE state = 'pending' AND id <= ?"),
+      anyPendingUpTo: db.prepare<[number], { one: number }>("SELECT 1 AS one FROM outbox WHERE state = 'pending' AND id <= ? LIMIT 1"),
       maxId: db.prepare<[], { id: number | null }>("SELECT max(id) AS id FROM outbox"),
       parked: db.prepare<[], OutboxRecord>("SELECT * FROM outbox WHERE state IN ('parked', 'rejected') ORDER BY id"),
     };
@@ -139,8 +139,9 @@ export class OutboxTable {
     return out;
   }
 
-  pendingUpTo(id: number): number {
-    return this.stmts.pendingUpTo.get(id)?.n ?? 0;
+  /** Whether anything queued at or before this id still waits to be sent (an index seek, not a count). */
+  anyPendingUpTo(id: number): boolean {
+    return this.stmts.anyPendingUpTo.get(id) !== undefined;
   }
 
   maxId(): number {

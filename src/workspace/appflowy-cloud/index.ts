@@ -147,12 +147,15 @@ export class AppFlowyWorkspace implements Workspace {
         const cells = cellsFromDetail(grid.fields, detail.cells);
         const key = rowKey(grid.spec, grid.fields, cells);
         if (key === undefined) continue; // an empty row, such as the three a new grid starts with
-        if (index.has(key)) this.log.warn({ database, key, rows: [index.get(key), detail.id] }, "two rows share a key; the first is used");
-        else index.set(key, detail.id);
+        if (index.has(key)) {
+          this.log.warn({ database, key, rows: [index.get(key), detail.id] }, "two rows share a key; the first is used");
+          continue;
+        }
+        index.set(key, detail.id);
         rows.push({ key, cells });
       }
       grid.index = index;
-      return rows.filter((r, i, all) => all.findIndex((x) => x.key === r.key) === i).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     });
   }
 
