@@ -32,10 +32,20 @@ export class RequirementIndex {
     this.ttlMs = ttlMs;
   }
 
-  /** Requirement ids affected by the service, sorted; empty when the workspace cannot be read. */
-  async forService(service: string): Promise<string[]> {
-    const map = await this.load();
-    return map.get(service) ?? [];
+  /**
+   * Requirement ids affected by the service, sorted; empty when the workspace cannot be read in time (a slow
+   * workspace must not hold up the incident, which is recorded either way).
+   */
+  async forService(service: string, timeoutMs = 5000): Promise<string[]> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), timeoutMs)));
+    try {
+      const map = await Promise.race([this.load(), late]);
+      if (!map) this.log.warn({ service, timeoutMs }, "requirements not read in time; the incident lists none");
+      return map?.get(service) ?? [];
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async load(): Promise<Map<string, string[]>> {
