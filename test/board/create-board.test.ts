@@ -128,17 +128,17 @@ describe("createBoard()", () => {
       name: "live over the embedded workspace, with its token",
       server: () => live,
       want: { mode: "live", workspaceKind: "local", editableFields: ["Description", "Criteria", "Owner", "Priority"], templates: ["ai-service", "service-health"], services: ["mlx", "ollama"] },
-      workspace: () => ({ url: opened.server!.url, token: TOKEN }),
+      socket: (): BoardConfig["workspace"] => ({ url: opened.server!.url, token: TOKEN }),
     },
-    { name: "read-only for AppFlowy, without a socket or edits", server: () => readOnly, want: { mode: "snapshot", workspaceKind: "appflowy", editableFields: [], templates: [] }, workspace: () => undefined },
-    { name: "a workspace bound to every interface is reached at the board's host", server: () => bare, want: { mode: "live" }, workspace: () => ({ url: "ws://127.0.0.1:4555", token: TOKEN }) },
-  ])("GET /board/api/config says how to get the data: $name", async ({ server, want, workspace }) => {
+    { name: "read-only for AppFlowy, without a socket or edits", server: () => readOnly, want: { mode: "snapshot", workspaceKind: "appflowy", editableFields: [], templates: [] }, socket: (): BoardConfig["workspace"] => undefined },
+    { name: "a workspace bound to every interface is reached at the board's host", server: () => bare, want: { mode: "live" }, socket: (): BoardConfig["workspace"] => ({ url: "ws://127.0.0.1:4555", token: TOKEN }) },
+  ])("GET /board/api/config says how to get the data: $name", async ({ server, want, socket }) => {
     const res = await fetch(`${server().url}/board/api/config`);
     expect(res.status).toBe(200);
     expect(res.headers.get("cache-control")).toBe("no-store");
     const body = (await res.json()) as BoardConfig;
     expect(body).toMatchObject(want);
-    expect(body.workspace).toEqual(workspace());
+    expect(body.workspace).toEqual(socket());
   });
 
   it("GET /board/api/snapshot returns the rows and pages, with safe row links only", async () => {

@@ -110,10 +110,11 @@ export class BoardView {
     const reportKey = JSON.stringify(data.pages);
     if (force || reportKey !== this.shown.reports) {
       const container = byId("report-list");
-      const hadReports = this.shown.reports !== "";
-      const open = new Set(Array.from(container.querySelectorAll<HTMLDetailsElement>("details[open]"), (d) => d.dataset.page ?? ""));
+      // Keep what a person opened or closed; until reports were on the page, open the newest.
+      const shown = container.querySelectorAll<HTMLDetailsElement>("details");
+      const open = shown.length ? new Set(Array.from(shown, (d) => (d.open ? (d.dataset.page ?? "") : ""))) : null;
       this.shown.reports = reportKey;
-      replaceChildren(container, reportList(data.pages, now, hadReports ? open : null));
+      replaceChildren(container, reportList(data.pages, now, open));
     }
   }
 

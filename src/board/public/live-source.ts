@@ -35,6 +35,7 @@ export class LiveSource implements DataSource {
   private ready = false;
   private refused: string | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;
+  private recovery: ReturnType<typeof setTimeout> | undefined;
 
   constructor(workspace: { url: string; token?: string }) {
     this.url = workspace.url;
@@ -79,6 +80,10 @@ export class LiveSource implements DataSource {
         this.report();
       },
       onUnsyncedChanges: () => this.report(),
+      onClose: () => {
+        this.report();
+        this.recoverSoon();
+      },
     });
     // With a shared socket a provider does not connect until attached.
     provider.attach();
@@ -86,6 +91,20 @@ export class LiveSource implements DataSource {
     const entry = { doc, provider };
     this.docs.set(name, entry);
     return entry;
+  }
+
+  /**
+   * A server that unloads its documents (a workspace closed and restarted inside one process) closes them one by
+   * one but can leave the socket itself open, and the provider would sit on it until its 30 s silence check. When
+   * a document is still not back a few seconds after such a close, drop the socket so it reconnects and resyncs.
+   */
+  private recoverSoon(): void {
+    if (this.recovery) return;
+    this.recovery = setTimeout(() => {
+      this.recovery = undefined;
+      const stuck = this.core().some((d) => !d.provider.isSynced);
+      if (stuck && this.socket?.status === "connected") this.socket.webSocket?.close();
+    }, 3000);
   }
 
   private close(name: string): void {

@@ -82,7 +82,9 @@ export class RequirementCard {
     const evidence = cellText(c.Evidence);
     if (status === "Invalid") {
       this.invalid.hidden = false;
-      replaceChildren(this.invalid, h("strong", null, "The criteria do not parse"), h("pre", { class: "parse-error" }, evidence || "(no detail given)"));
+      // The engine marks each error line with an icon; the text after it is what helps.
+      const errors = parseEvidence(evidence).map((l) => (l.measured ? `${l.criterion} — ${l.measured}` : l.criterion));
+      replaceChildren(this.invalid, h("strong", null, "The criteria do not parse"), h("pre", { class: "parse-error" }, errors.join("\n") || "(no detail given)"));
       replaceChildren(this.evidence);
     } else {
       this.invalid.hidden = true;
