@@ -5,9 +5,9 @@ import type { Cells } from "../workspace/workspace.ts";
 import type { RequirementEvaluation, RequirementInput } from "./evaluate-requirement.ts";
 import { evaluateRequirements } from "./evaluate-requirements.ts";
 import type { CriterionResult } from "./judge-criterion.ts";
-import { readRequirements } from "./read-requirements.ts";
+import { readRequirements, type RequirementRow } from "./read-requirements.ts";
 import { cardSignature, criterionLabel, evidenceCell, evidenceRowCells, evidenceRowKey, statusEntry } from "./render-evidence.ts";
-import { syncRequirementIncident } from "./requirement-incidents.ts";
+import { resolveRemovedRequirementIncident, syncRequirementIncident } from "./requirement-incidents.ts";
 
 export interface EvidenceEngine extends Service {
   /** Evaluates every requirement now, writes the results, and returns them. */
@@ -25,7 +25,8 @@ export interface EvidenceEngineOptions {
 interface RequirementState {
   /** Title and criteria as last evaluated: an edit changes it, the tracker's own writes do not. */
   fingerprint: string;
-  card?: { signature: string; text: string; at: number };
+  /** The card as last written: Status and Evidence are the tracker's, so a hand edit is put back. */
+  card?: { signature: string; text: string; at: number; set: Cells };
   /** Per criterion: the last Evidence row written to the workspace. */
   history: Map<string, { result: CriterionResult; at: number }>;
 }
@@ -85,19 +86,19 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
   }
 
   async function evaluateAndWrite(inputs: RequirementInput[], removed: string[]): Promise<RequirementEvaluation[]> {
+    const incidentRows: [string, string, Cells][] = [];
+    const queueRow = (database: string, key: string, cells: Cells) => incidentRows.push([database, key, cells]);
     const started = performance.now();
     const now = deps.now();
     const evaluations = await evaluateRequirements(inputs, deps, now);
     const previous = previousStatuses();
-    const incidentRows: [string, string, Cells][] = [];
     const effects = db.transaction(() =>
       evaluations.map((ev) => {
         for (const c of ev.criteria) insertEvidence.run(ev.id, criterionLabel(c), c.measured, c.threshold, c.result, c.source, now);
         upsertStatus.run({ requirement: ev.id, status: ev.status, detail: JSON.stringify(statusEntry(ev)), at: now });
-        return syncRequirementIncident(db, ev, previous.get(ev.id), (database, key, cells) => incidentRows.push([database, key, cells]));
+        return syncRequirementIncident(db, ev, previous.get(ev.id), queueRow);
       }),
     )();
-    for (const [database, key, set] of incidentRows) deps.records.upsert(database, key, { set });
     evaluations.forEach((ev, i) => {
       const before = previous.get(ev.id);
       if (before !== ev.status) log.info({ requirement: ev.id, from: before ?? null, to: ev.status, summary: ev.summary }, "requirement status changed");
@@ -115,8 +116,10 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       states.delete(id);
       previous.delete(id);
       deleteStatus.run(id);
+      resolveRemovedRequirementIncident(db, id, now, queueRow);
       log.info({ requirement: id }, "requirement removed from the workspace");
     }
+    for (const [database, key, set] of incidentRows) deps.records.upsert(database, key, { set });
     prune(now);
     log.debug({ requirements: evaluations.length, ms: Math.round(performance.now() - started) }, "requirements evaluated");
     return evaluations;
@@ -126,12 +129,13 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     const signature = cardSignature(ev);
     const text = evidenceCell(ev);
     const card = state.card;
-    const due = !card || card.signature !== signature || (card.text !== text && now - card.at >= cardRefreshMs);
+    // A verified card is refreshed even when its text did not move, so Last verified keeps up.
+    const due = !card || card.signature !== signature || (now - card.at >= cardRefreshMs && (card.text !== text || ev.status === "Verified"));
     if (!due) return;
     const set: Cells = { Status: ev.status, Evidence: text };
     if (ev.status === "Verified") set["Last verified"] = iso(now);
     deps.records.upsert(REQUIREMENTS.name, ev.id, { set });
-    state.card = { signature, text, at: now };
+    state.card = { signature, text, at: now, set };
   }
 
   function writeHistory(ev: RequirementEvaluation, state: RequirementState, now: number): void {
@@ -155,9 +159,24 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     for (const id of ids) pruneEvidence.run(id, cutoff);
   }
 
+  /**
+   * Status and Evidence belong to the tracker: a card that shows something else than what was last written
+   * (someone typed "Verified") gets the written values back. Writing identical values changes nothing, so a
+   * write of ours still on its way does not start a loop.
+   */
+  function restoreCards(rows: RequirementRow[]): void {
+    for (const row of rows) {
+      const card = states.get(row.id)?.card;
+      if (!card || (row.shown.status === card.set.Status && row.shown.evidence === card.set.Evidence)) continue;
+      deps.records.upsert(REQUIREMENTS.name, row.id, { set: card.set });
+      log.info({ requirement: row.id, shown: row.shown.status, status: card.set.Status }, "card status edited by hand: restored");
+    }
+  }
+
   function evaluateAll(): Promise<RequirementEvaluation[]> {
     return serial(async () => {
       const inputs = await readRequirements(deps.workspace);
+      restoreCards(inputs);
       const ids = new Set(inputs.map((r) => r.id));
       const removed = [...previousStatuses().keys()].filter((id) => !ids.has(id));
       return evaluateAndWrite(inputs, removed);
@@ -169,6 +188,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     return serial(async () => {
       if (stopped) return;
       const inputs = await readRequirements(deps.workspace);
+      restoreCards(inputs);
       const changed = inputs.filter((r) => states.get(r.id)?.fingerprint !== fingerprint(r));
       const ids = new Set(inputs.map((r) => r.id));
       const removed = [...states.keys()].filter((id) => !ids.has(id));

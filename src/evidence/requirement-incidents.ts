@@ -67,6 +67,15 @@ export function syncRequirementIncident(
   return { kind: "opened", id };
 }
 
+/** Resolves the open incident of a requirement that left the workspace, so it does not stay open forever. */
+export function resolveRemovedRequirementIncident(db: Db, id: string, now: number, writeRow: (database: string, key: string, cells: Cells) => void): IncidentEffect {
+  const open = db.prepare("SELECT id, opened_at FROM incidents WHERE service = ? AND status = 'open'").get(requirementService(id)) as IncidentRow | undefined;
+  if (!open) return undefined;
+  db.prepare("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
+  writeRow(INCIDENTS.name, open.id, { Status: "resolved", Resolved: iso(now), Duration: formatDuration(now - open.opened_at) });
+  return { kind: "resolved", id: open.id };
+}
+
 /** Names the requirement, its status and the criteria that let it down (failing first, else unverified). */
 export function incidentSummary(ev: RequirementEvaluation): string {
   const failing = ev.criteria.filter((c) => c.result === "fail");

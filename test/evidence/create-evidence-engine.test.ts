@@ -289,6 +289,38 @@ describe("createEvidenceEngine()", () => {
       expect((await h.rows(INCIDENTS.name)).find((r) => r.key === open[0]!.id)?.cells).toMatchObject({ Status: "resolved", Duration: "1.8h" });
     });
 
+    it("puts back a status typed by hand", async () => {
+      await h.asPerson((rows) => {
+        for (const row of rows.values()) {
+          const cells = row.get("cells") as Y.Map<unknown>;
+          if (cells.get("ID") === "FR-003") cells.set("Status", "Verified");
+        }
+      });
+      await eventually(async () => (h.logs.entries.some((e) => e.msg === "card status edited by hand: restored" && e.requirement === "FR-003") ? true : undefined), "the hand edit to be noticed");
+      await eventually(async () => ((await h.card("FR-003"))?.Status === "Failing" ? true : undefined), "FR-003 to show Failing again");
+    });
+
+    it("refreshes Last verified of a Verified card at most every cardRefresh", async () => {
+      seedHealthy(h.seed, NOW + 10 * MIN);
+      h.setNow(NOW + 2 * MIN);
+      await h.engine.evaluateAll();
+      expect((await h.card("FR-001"))!["Last verified"]).toBe(new Date(NOW).toISOString());
+      h.setNow(NOW + 6 * MIN);
+      await h.engine.evaluateAll();
+      expect((await h.card("FR-001"))!["Last verified"]).toBe(new Date(NOW + 6 * MIN).toISOString());
+    });
+
+    it("resolves the open incident of a requirement whose row is deleted", async () => {
+      h.seed.observations("mlx", NOW + 30_000, NOW + 10 * MIN, 30_000, () => ({ status: "down" }));
+      h.setNow(NOW + 10 * MIN);
+      await h.engine.evaluateAll();
+      expect(h.db.prepare("SELECT status FROM incidents WHERE service = 'requirement:FR-001'").pluck().get()).toBe("open");
+      await h.asPerson((rows) => {
+        for (const [key, row] of rows.entries()) if ((row.get("cells") as Y.Map<unknown>).get("ID") === "FR-001") rows.delete(key);
+      });
+      await eventually(async () => (h.db.prepare("SELECT status FROM incidents WHERE service = 'requirement:FR-001'").pluck().get() === "resolved" ? true : undefined), "the incident to be resolved");
+    });
+
     it("explain() evaluates one requirement without writing", async () => {
       const before = h.db.prepare("SELECT count(*) FROM evidence").pluck().get();
       const ev = await h.engine.explain("FR-003");
