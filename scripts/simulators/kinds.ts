@@ -7,6 +7,14 @@ import { mlxSimulator } from "./mlx.ts";
 import { ollamaSimulator } from "./ollama.ts";
 import { openAiCompatibleSimulator } from "./openai-compatible.ts";
 import { whisperSimulator } from "./whisper.ts";
+import { whisperOpenAiSimulator } from "./whisper-openai.ts";
+import { ttsOpenAiSimulator } from "./tts-openai.ts";
+import { ttsGradioSimulator } from "./tts-gradio.ts";
+import { visionOpenAiSimulator } from "./vision-openai.ts";
+import { kserveSimulator } from "./kserve.ts";
+import { automatic1111Simulator } from "./automatic1111.ts";
+import { comfyUiSimulator } from "./comfyui.ts";
+import { a2aSimulator } from "./a2a.ts";
 
 /** THE list of simulated services, keyed by each definition's own kind. */
 const DEFINITIONS: readonly KindDefinition[] = [
@@ -18,6 +26,14 @@ const DEFINITIONS: readonly KindDefinition[] = [
   mlxSimulator,
   llamaCppSimulator,
   whisperSimulator,
+  whisperOpenAiSimulator,
+  ttsOpenAiSimulator,
+  ttsGradioSimulator,
+  visionOpenAiSimulator,
+  kserveSimulator,
+  automatic1111Simulator,
+  comfyUiSimulator,
+  a2aSimulator,
 ];
 
 function buildRegistry(defs: readonly KindDefinition[]): ReadonlyMap<SimulatorKind, KindDefinition> {

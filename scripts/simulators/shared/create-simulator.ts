@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { BodyTooLargeError, readBody, send, sendJson, sleep } from "./http-io.ts";
+import { BodyTooLargeError, readBody, send, sendHuge, sendJson, sleep } from "./http-io.ts";
 import { ModelSet } from "./model-set.ts";
 import { DEFAULT_REPLY } from "./reply-text.ts";
 import {
@@ -18,6 +18,8 @@ export const DEFAULT_SETTINGS: SimSettings = {
   hugeBytes: 32 * 1024 * 1024,
   agentCard: "agent-card.json",
 };
+
+const MAX_REQUESTS = 10_000;
 
 /** What a "garbage" answer looks like unless the kind has its own: 200, claims JSON, is not. */
 const GARBAGE_BODY = "\u0000\u00ff<html><body>#!garbage {{{ this is not json ]]] \u2603</body>";
@@ -47,7 +49,8 @@ export async function createSimulator(
   const host = options.host ?? "127.0.0.1";
   const settings: SimSettings = { ...DEFAULT_SETTINGS, ...definedOnly(options) };
   const available = options.models ?? [...def.defaultModels];
-  const models = new ModelSet(available, options.loaded ?? (options.models ? available.slice(0, 1) : [...(def.defaultLoaded ?? available.slice(0, 1))]));
+  const initiallyLoaded = def.loadsAll ? available : options.models ? available.slice(0, 1) : [...(def.defaultLoaded ?? available.slice(0, 1))];
+  const models = new ModelSet(available, options.loaded ?? initiallyLoaded);
   const requests: Simulator["requests"] = [];
   const loads = new Map<string, Promise<void>>();
   let mode: SimulatorMode = "up";
@@ -92,7 +95,7 @@ export async function createSimulator(
   function impostorHandler(): { def: KindDefinition; ctx: SimContext } {
     if (!impostor) {
       const other = lookup(def.kind === def.impostor ? "openai-compatible" : def.impostor);
-      const otherModels = new ModelSet(other.defaultModels, other.defaultLoaded ?? other.defaultModels.slice(0, 1));
+      const otherModels = new ModelSet(other.defaultModels, other.loadsAll ? other.defaultModels : (other.defaultLoaded ?? other.defaultModels.slice(0, 1)));
       impostor = { def: other, ctx: { ...ctx, kind: other.kind, mode: "up", url: baseUrl(), models: otherModels, state: new Map(), ensureLoaded: async (m) => (otherModels.load(m), 0) } };
     }
     return impostor;
@@ -102,6 +105,8 @@ export async function createSimulator(
     const url = new URL(raw.url ?? "/", "http://simulator.local");
     if (url.pathname.startsWith("/__sim/")) return control(raw, res, url.pathname);
     requests.push({ method: raw.method ?? "GET", path: url.pathname, at: Date.now() });
+    // A demo can run for days; keep the log bounded.
+    if (requests.length > MAX_REQUESTS) requests.splice(0, requests.length - MAX_REQUESTS);
     let cached: Promise<Buffer> | undefined;
     const req: SimRequest = { method: raw.method ?? "GET", path: url.pathname, query: url.searchParams, raw, body: () => (cached ??= readBody(raw)) };
     switch (mode) {
@@ -173,7 +178,7 @@ export async function createSimulator(
   }
 
   function state() {
-    return { kind: def.kind, mode, url: baseUrl(), port, modes: supportedModes(def), models: models.snapshot(), settings: { ...settings, reply: settings.reply }, requests: requests.length };
+    return { kind: def.kind, mode, url: baseUrl(), port, modes: supportedModes(def), models: models.snapshot(), settings: { ...settings }, requests: requests.length };
   }
 
   function unsupported(next: string): string {
@@ -212,26 +217,35 @@ export async function createSimulator(
     });
   }
 
+  let switching: Promise<void> = Promise.resolve();
+
+  async function switchMode(next: SimulatorMode, delayMs: number | undefined): Promise<void> {
+    if (closed) throw new Error(`the ${def.kind} simulator is closed`);
+    if (!SIMULATOR_MODES.includes(next)) throw new Error(`unknown simulator mode "${next}"; one of ${SIMULATOR_MODES.join(", ")}`);
+    if (!supportedModes(def).includes(next)) throw new Error(unsupported(next));
+    if (delayMs !== undefined) settings.delayMs = delayMs;
+    const clears = next === "unloaded" || next === "loading";
+    if (clears && savedLoaded === undefined) savedLoaded = models.unloadAll();
+    if (!clears && savedLoaded !== undefined) {
+      for (const name of savedLoaded) models.load(name);
+      savedLoaded = undefined;
+    }
+    mode = next;
+    if (next === "down") await stopListening();
+    else if (!listening) await listen();
+  }
+
   const simulator: Simulator = {
     kind: def.kind,
     get url() { return baseUrl(); },
     get port() { return port; },
     get mode() { return mode; },
     requests,
-    async setMode(next, opts) {
-      if (closed) throw new Error(`the ${def.kind} simulator is closed`);
-      if (!SIMULATOR_MODES.includes(next)) throw new Error(`unknown simulator mode "${next}"; one of ${SIMULATOR_MODES.join(", ")}`);
-      if (!supportedModes(def).includes(next)) throw new Error(unsupported(next));
-      if (opts?.delayMs !== undefined) settings.delayMs = opts.delayMs;
-      const clears = next === "unloaded" || next === "loading";
-      if (clears && savedLoaded === undefined) savedLoaded = models.unloadAll();
-      if (!clears && savedLoaded !== undefined) {
-        for (const name of savedLoaded) models.load(name);
-        savedLoaded = undefined;
-      }
-      mode = next;
-      if (next === "down") await stopListening();
-      else if (!listening) await listen();
+    setMode(next, opts) {
+      // One switch at a time: a "down" must finish closing before an "up" listens again.
+      const run = switching.then(() => switchMode(next, opts?.delayMs));
+      switching = run.catch(() => undefined);
+      return run;
     },
     setModels(next) {
       models.set(next);
@@ -242,6 +256,7 @@ export async function createSimulator(
     },
     async close() {
       closed = true;
+      await switching;
       await stopListening();
     },
   };
@@ -257,22 +272,4 @@ function definedOnly(options: Partial<SimSettings> | SimulatorOptions): Partial<
     if (value !== undefined) (out as Record<string, unknown>)[key] = value;
   }
   return out;
-}
-
-/** A valid but very large JSON list, written with backpressure and abandoned when the client goes. */
-async function sendHuge(res: ServerResponse, bytes: number): Promise<void> {
-  res.writeHead(200, { "Content-Type": "application/json" });
-  const entry = (i: number) => `{"id":"padding-${String(i).padStart(8, "0")}","object":"model","owned_by":"simulator"},`;
-  let written = 0;
-  let i = 0;
-  let gone = false;
-  res.on("close", () => { gone = true; });
-  if (!res.write('{"object":"list","data":[')) await new Promise((r) => res.once("drain", r));
-  while (written < bytes && !gone) {
-    let chunk = "";
-    while (chunk.length < 64 * 1024) chunk += entry(i++);
-    written += chunk.length;
-    if (!res.write(chunk)) await new Promise((r) => { res.once("drain", r); res.once("close", r); });
-  }
-  if (!gone) res.end(`{"id":"end","object":"model","owned_by":"simulator"}]}`);
 }

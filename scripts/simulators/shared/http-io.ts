@@ -68,3 +68,21 @@ export function sendText(res: ServerResponse, status: number, body: string, cont
 export function sleep(ms: number): Promise<void> {
   return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }
+
+/** A valid but very large JSON list, written with backpressure and abandoned when the client goes. */
+export async function sendHuge(res: ServerResponse, bytes: number): Promise<void> {
+  res.writeHead(200, { "Content-Type": "application/json" });
+  const entry = (i: number) => `{"id":"padding-${String(i).padStart(8, "0")}","object":"model","owned_by":"simulator"},`;
+  let written = 0;
+  let i = 0;
+  let gone = false;
+  res.on("close", () => { gone = true; });
+  if (!res.write('{"object":"list","data":[')) await new Promise((r) => res.once("drain", r));
+  while (written < bytes && !gone) {
+    let chunk = "";
+    while (chunk.length < 64 * 1024) chunk += entry(i++);
+    written += chunk.length;
+    if (!res.write(chunk)) await new Promise((r) => { res.once("drain", r); res.once("close", r); });
+  }
+  if (!gone) res.end(`{"id":"end","object":"model","owned_by":"simulator"}]}`);
+}

@@ -130,6 +130,8 @@ export interface KindDefinition {
   /** Models offered when the options name none; the first is loaded unless `defaultLoaded` says otherwise. */
   readonly defaultModels: readonly string[];
   readonly defaultLoaded?: readonly string[];
+  /** Every model is loaded at start (a Triton model repository), not only the first. */
+  readonly loadsAll?: boolean;
   /** The kind-specific modes this server implements (see each kind's file for what they mean there). */
   readonly modes: readonly KindMode[];
   /** The server that answers in "wrong-service" mode: one that really shares a default port or a route. */
