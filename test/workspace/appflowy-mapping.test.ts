@@ -16,6 +16,7 @@ import type { Cells, DatabaseSpec } from "../../src/workspace/workspace.ts";
 import { WorkspaceWriteError } from "../../src/workspace/workspace-error.ts";
 import * as Y from "yjs";
 import { documentFromPageData } from "../helpers/fake-appflowy/document-model.ts";
+import { preHashRowId as fakePreHashRowId } from "../helpers/fake-appflowy/index.ts";
 
 const SPEC: DatabaseSpec = {
   name: "Incidents",
@@ -43,6 +44,9 @@ const remote = (overrides: Partial<Record<string, Partial<RemoteField>>> = {}): 
 describe("preHashRowId()", () => {
   it("matches the test vector of API.md 6.6", () => {
     expect(preHashRowId("11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", "my_id_123")).toBe("2d764338-47d4-5284-0c68-af4d29035472");
+  });
+  it("agrees with the double's own derivation of the test vector", () => {
+    expect(fakePreHashRowId("11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", "my_id_123")).toBe("2d764338-47d4-5284-0c68-af4d29035472");
   });
   it("gives different ids for different keys and databases", () => {
     const a = preHashRowId("11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222", "FR-001");

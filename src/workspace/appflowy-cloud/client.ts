@@ -16,6 +16,8 @@ export interface AppFlowyClientOptions {
   logger: Logger;
   now?: () => number;
   requestTimeoutMs?: number;
+  /** After a refused login, how long further calls fail at once instead of asking GoTrue again (default 30 s). */
+  authFailureHoldMs?: number;
 }
 
 export interface RequestOptions {
@@ -56,6 +58,8 @@ export class AppFlowyClient {
   private session: Session | undefined;
   /** Until when the server asked us to hold off (429/503 Retry-After): no request leaves before then. */
   private holdUntil = 0;
+  /** A refused login, replayed to callers for a while so a queue of writes does not hammer GoTrue. */
+  private authFailure: { err: unknown; until: number } | undefined;
   private authing: Promise<Session> | undefined;
   /** How many password logins and refreshes happened: for tests and check-workspace. */
   readonly counters = { logins: 0, refreshes: 0, verifies: 0 };
@@ -112,7 +116,15 @@ export class AppFlowyClient {
   }
 
   private async passwordLogin(): Promise<Session> {
-    const session = await this.grant("password", { email: this.options.email, password: this.options.password });
+    if (this.authFailure && this.now() < this.authFailure.until) throw this.authFailure.err;
+    let session: Session;
+    try {
+      session = await this.grant("password", { email: this.options.email, password: this.options.password });
+    } catch (err) {
+      if (err instanceof AppFlowyError && !err.retryable) this.authFailure = { err, until: this.now() + (this.options.authFailureHoldMs ?? 30_000) };
+      throw err;
+    }
+    this.authFailure = undefined;
     this.counters.logins++;
     // A new GoTrue user has no AppFlowy user until verify; the call is idempotent (API.md 3.3).
     await this.send("GET", `/api/user/verify/${encodeURIComponent(session.accessToken)}`, {}, undefined, "GET /api/user/verify/[token]");

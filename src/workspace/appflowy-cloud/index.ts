@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { parseDuration } from "../../shared/duration.ts";
+import { TrackerError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import { checkCells } from "../check-cells.ts";
 import { DATABASES } from "../databases.ts";
@@ -25,6 +26,11 @@ export interface AppFlowyWorkspaceOptions {
   deviceId?: string;
   /** How many existing rows are updated at once (creations are one at a time per database). */
   updateConcurrency?: number;
+  /**
+   * How long a terminal failure to reach the workspace or a grid (wrong password, unknown workspace, renamed grid)
+   * is answered from memory, so a queue of writes does not repeat the same calls (default: the poll interval).
+   */
+  failureHoldMs?: number;
 }
 
 interface Grid {
@@ -75,6 +81,7 @@ export class AppFlowyWorkspace implements Workspace {
   private resolved: Promise<{ workspaceId: string; folderId: string }> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly failureHoldMs: number;
 
   constructor(options: AppFlowyWorkspaceOptions) {
     this.config = options.config;
@@ -82,6 +89,7 @@ export class AppFlowyWorkspace implements Workspace {
     this.now = options.now ?? Date.now;
     this.pollMs = parseDuration(options.config.pollInterval) ?? 30_000;
     this.updates = new Limiter(options.updateConcurrency ?? 8);
+    this.failureHoldMs = options.failureHoldMs ?? this.pollMs;
     this.client = new AppFlowyClient({
       url: options.config.url,
       email: options.config.email,
@@ -104,10 +112,7 @@ export class AppFlowyWorkspace implements Workspace {
         await this.checkFields(grid, true);
         return;
       }
-      const opening = this.openGrid(spec, true);
-      this.grids.set(spec.name, opening);
-      opening.catch(() => this.grids.delete(spec.name));
-      await opening;
+      await this.remember(this.grids, spec.name, this.openGrid(spec, true));
     });
   }
 
@@ -246,7 +251,7 @@ export class AppFlowyWorkspace implements Workspace {
   }
 
   async close(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -256,8 +261,9 @@ export class AppFlowyWorkspace implements Workspace {
   /** The workspace and the folder page (created when missing) that hold the grids. */
   private resolve(): Promise<{ workspaceId: string; folderId: string }> {
     if (!this.resolved) {
-      this.resolved = this.findFolder();
-      this.resolved.catch(() => (this.resolved = undefined));
+      const finding = this.findFolder();
+      this.resolved = finding;
+      finding.catch((err: unknown) => this.forgetLater(err, () => this.resolved === finding && (this.resolved = undefined)));
     }
     return this.resolved;
   }
@@ -293,10 +299,25 @@ export class AppFlowyWorkspace implements Workspace {
     if (cached) return cached;
     const spec = DATABASES.find((d) => d.name === database);
     if (!spec) throw new WorkspaceWriteError(database, undefined, "no such database in the workspace (ensureDatabase first)");
-    const opening = this.openGrid(spec, false);
-    this.grids.set(database, opening);
-    opening.catch(() => this.grids.delete(database));
+    return this.remember(this.grids, database, this.openGrid(spec, false));
+  }
+
+  /** Caches a grid being opened; a failure is forgotten at once if retryable, after a while if terminal. */
+  private remember(cache: Map<string, Promise<Grid>>, name: string, opening: Promise<Grid>): Promise<Grid> {
+    cache.set(name, opening);
+    opening.catch((err: unknown) => this.forgetLater(err, () => cache.get(name) === opening && cache.delete(name)));
     return opening;
+  }
+
+  private forgetLater(err: unknown, forget: () => unknown): void {
+    const terminal = (err as { retryable?: unknown }).retryable === false || (err instanceof TrackerError && err.code === "WORKSPACE_INVALID");
+    if (!terminal) return void forget();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      forget();
+    }, this.failureHoldMs);
+    timer.unref();
+    this.timers.add(timer);
   }
 
   private async openGrid(spec: DatabaseSpec, create: boolean): Promise<Grid> {
