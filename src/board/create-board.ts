@@ -34,6 +34,8 @@ export interface Board {
    * when it opens a page, so the HTTP server should let these through; the page sends the key on /board/api calls.
    */
   isPublic(url: URL): boolean;
+  /** Builds the browser bundle now (about 0.1–0.2 s) instead of on the first visit; call it once the tracker is up. */
+  warm(): Promise<void>;
 }
 
 const SeriesQuerySchema = z.object({
@@ -157,7 +159,19 @@ export function createBoard(deps: BoardDeps): Board {
     return false;
   };
 
-  return { handler, isPublic: (url) => url.pathname === "/" || url.pathname === "/index.html" || url.pathname in ASSETS };
+  return {
+    handler,
+    isPublic: (url) => url.pathname === "/" || url.pathname === "/index.html" || url.pathname in ASSETS,
+    warm: async () => {
+      const started = performance.now();
+      try {
+        const js = await assets.get("board.js");
+        log.info({ ms: Math.round(performance.now() - started), bytes: js.body.length, gzipBytes: js.gzip.length }, "board bundle built");
+      } catch (err) {
+        log.error({ err }, "board bundle failed to build");
+      }
+    },
+  };
 }
 
 function allow(req: IncomingMessage, res: ServerResponse, ...methods: string[]): boolean {

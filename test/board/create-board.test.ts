@@ -12,6 +12,7 @@ import { openStore, type Db } from "../../src/store/open-store.ts";
 import { createWorkspace, type OpenedWorkspace } from "../../src/workspace/create-workspace.ts";
 import { DATABASES } from "../../src/workspace/databases.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
+import { captureLogs } from "../helpers/capture-logs.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 const TOKEN = "workspace-token-0123456789";
@@ -276,6 +277,16 @@ describe("createBoard()", () => {
   ])("isPublic($path) is $open: only the data-free shell may skip the bearer key", ({ path, open }) => {
     const board = createBoard({ config: CONFIG, logger: silentLogger(), now: Date.now, store, workspace: opened.workspace });
     expect(board.isPublic(new URL(`http://x${path}`))).toBe(open);
+  });
+
+  it("warm() builds the bundle ahead of the first visit and logs its size", async () => {
+    const logs = captureLogs("info");
+    const board = createBoard({ config: CONFIG, logger: logs.logger, now: Date.now, store, workspace: opened.workspace });
+    await board.warm();
+    const entry = logs.entries.find((e) => e.msg === "board bundle built");
+    expect(entry).toMatchObject({ module: "board" });
+    expect(entry!.bytes).toBeGreaterThan(10_000);
+    expect(entry!.gzipBytes).toBeLessThan(entry!.bytes as number);
   });
 
   it("the API behind a bearer key answers only with the key", async () => {

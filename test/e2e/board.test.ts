@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/shared/logger.ts";
 import { API_KEY, SEEDED, startBoardFixture, type BoardFixture } from "./board-fixture.ts";
 
@@ -16,16 +16,22 @@ describe("the board in Chromium", () => {
   const contexts: BrowserContext[] = [];
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is missing at ${CHROMIUM}: the board's end-to-end tests need it. Install it with: apt-get update && apt-get install -y chromium`);
-    }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-    fx = await startBoardFixture(silentLogger());
+  // Set up once, on the first test; a missing browser fails every test with the message, none is skipped.
+  let setup: Promise<void> | undefined;
+  beforeEach(async () => {
+    setup ??= (async () => {
+      if (!existsSync(CHROMIUM)) {
+        throw new Error(`Chromium is missing at ${CHROMIUM}: the board's end-to-end tests need it. Install it with: apt-get update && apt-get install -y chromium`);
+      }
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      });
+      fx = await startBoardFixture(silentLogger());
+    })();
+    await setup;
   }, 60_000);
 
   afterAll(async () => {
@@ -46,6 +52,9 @@ describe("the board in Chromium", () => {
       void d.dismiss();
     });
     page.on("pageerror", (e) => pageErrors.push(e.message));
+    page.on("console", (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     await page.goto(url);
     await page.waitForSelector("body[data-ready=true]", { timeout: 15_000 });
     return page;
@@ -114,6 +123,19 @@ describe("the board in Chromium", () => {
     expect(await fieldValue(page, "FR-001", "Owner")).toBe("platform-team");
     expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Edit Owner of FR-001");
     expect(await cellOf("FR-001", "Owner")).toBe("platform-team");
+  });
+
+  it("Priority is chosen from its options with the keyboard", async () => {
+    const a = await open(`${fx.live.url}/`);
+    const b = await open(`${fx.live.url}/`);
+    await a.locator(`${card("FR-002")} button[aria-label="Edit Priority of FR-002"]`).focus();
+    await a.keyboard.press("Enter");
+    const select = a.getByLabel("Priority of FR-002", { exact: true });
+    expect(await select.evaluate((el) => Array.from((el as HTMLSelectElement).options, (o) => o.value))).toEqual(["P0", "P1", "P2", "P3"]);
+    await select.selectOption("P0");
+    await a.keyboard.press("Enter");
+    await expect.poll(() => fieldValue(b, "FR-002", "Priority"), POLL).toBe("P0");
+    await expect.poll(() => cellOf("FR-002", "Priority"), POLL).toBe("P0");
   });
 
   it("text typed into Owner is shown as text, on this page and another, and never runs", async () => {
@@ -233,5 +255,6 @@ describe("the board in Chromium", () => {
       await page.screenshot({ path: `${SCREENSHOTS}/board-${viewport.width}x${viewport.height}-full.png`, fullPage: true });
     }
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });

@@ -106,7 +106,8 @@ export class FieldSlot {
         e.preventDefault();
         e.stopPropagation();
         this.endEdit();
-      } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      } else if (e.key === "Enter" && (e.ctrlKey || e.metaKey || e.target instanceof HTMLSelectElement)) {
+        // A select does not submit its form on Enter by itself.
         e.preventDefault();
         this.commit();
       }
