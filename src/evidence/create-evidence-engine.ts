@@ -69,6 +69,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
   );
   const deleteStatus = db.prepare("DELETE FROM requirement_status WHERE requirement = ?");
   const pruneEvidence = db.prepare("DELETE FROM evidence WHERE requirement = ? AND at < ?");
+  const nextRequirement = db.prepare("SELECT min(requirement) FROM evidence WHERE requirement > ?").pluck();
 
   /** Runs `fn` after everything queued before it: evaluations and their writes never interleave. */
   function serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -155,8 +156,13 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     if (now - prunedAt < 3_600_000) return;
     prunedAt = now;
     const cutoff = now - retentionMs;
-    const ids = db.prepare("SELECT DISTINCT requirement FROM requirement_status").pluck().all() as string[];
-    for (const id of ids) pruneEvidence.run(id, cutoff);
+    // Walks the distinct requirements by index seeks (including ones no longer in the workspace), so each
+    // delete is an index range, never a scan of the whole history.
+    let id = nextRequirement.get("") as string | null;
+    while (id !== null && id !== undefined) {
+      pruneEvidence.run(id, cutoff);
+      id = nextRequirement.get(id) as string | null;
+    }
   }
 
   /**

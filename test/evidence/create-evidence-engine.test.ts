@@ -321,6 +321,22 @@ describe("createEvidenceEngine()", () => {
       await eventually(async () => (h.db.prepare("SELECT status FROM incidents WHERE service = 'requirement:FR-001'").pluck().get() === "resolved" ? true : undefined), "the incident to be resolved");
     });
 
+    it("prunes store evidence older than evidence.retention, for gone requirements too, at most hourly", async () => {
+      const insert = h.db.prepare("INSERT INTO evidence (requirement, criterion, result, at) VALUES (?, 'c', 'pass', ?)");
+      for (const req of ["FR-001", "FR-999", "A-1"]) {
+        insert.run(req, NOW - 31 * 86_400_000);
+        insert.run(req, NOW - 29 * 86_400_000);
+      }
+      const old = () => h.db.prepare("SELECT count(*) FROM evidence WHERE at < ?").pluck().get(NOW - 30 * 86_400_000 + HOUR);
+      h.setNow(NOW + 30 * MIN);
+      await h.engine.evaluateAll();
+      expect(old()).toBe(3);
+      h.setNow(NOW + HOUR);
+      await h.engine.evaluateAll();
+      expect(old()).toBe(0);
+      expect(h.db.prepare("SELECT count(*) FROM evidence WHERE at = ?").pluck().get(NOW - 29 * 86_400_000)).toBe(3);
+    });
+
     it("explain() evaluates one requirement without writing", async () => {
       const before = h.db.prepare("SELECT count(*) FROM evidence").pluck().get();
       const ev = await h.engine.explain("FR-003");
