@@ -10,7 +10,8 @@ const POLL = { timeout: 15_000, interval: 50 };
 
 const card = (key: string) => `article.card[data-key="${key}"]`;
 
-describe("the board in Chromium", () => {
+// Generous: a real browser on a loaded 2-core machine; nothing here asserts on speed.
+describe("the board in Chromium", { timeout: 90_000 }, () => {
   let browser: Browser;
   let fx: BoardFixture;
   const contexts: BrowserContext[] = [];
@@ -123,6 +124,22 @@ describe("the board in Chromium", () => {
     expect(await fieldValue(page, "FR-001", "Owner")).toBe("platform-team");
     expect(await page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).toBe("Edit Owner of FR-001");
     expect(await cellOf("FR-001", "Owner")).toBe("platform-team");
+  });
+
+  it("an open editor survives a change from elsewhere and says what changed", async () => {
+    const a = await open(`${fx.live.url}/`);
+    const b = await open(`${fx.live.url}/`);
+    await a.locator(`${card("FR-001")} button[aria-label="Edit Description of FR-001"]`).click();
+    const input = a.getByLabel("Description of FR-001", { exact: true });
+    await input.fill("my draft");
+    await b.locator(`${card("FR-001")} button[aria-label="Edit Description of FR-001"]`).click();
+    await b.getByLabel("Description of FR-001", { exact: true }).fill("written on the other page");
+    await b.keyboard.press("Control+Enter");
+    await expect.poll(() => text(a, `${card("FR-001")} .edit-note`), POLL).toContain("written on the other page");
+    expect(await input.inputValue()).toBe("my draft");
+    expect(await input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await a.keyboard.press("Escape");
+    expect(await fieldValue(a, "FR-001", "Description")).toBe("written on the other page");
   });
 
   it("Priority is chosen from its options with the keyboard", async () => {

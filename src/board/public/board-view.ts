@@ -1,7 +1,7 @@
 import type { BoardConfig, BoardData, SeriesResponse } from "./board-types.ts";
 import type { Connection } from "./data-source.ts";
 import { byId, h, replaceChildren } from "./dom.ts";
-import { cellText, statusClass } from "./format.ts";
+import { cellText, relativeTime, statusClass } from "./format.ts";
 import { incidentList } from "./incident-list.ts";
 import { reportList } from "./report-list.ts";
 import { RequirementCard } from "./requirement-card.ts";
@@ -43,11 +43,14 @@ export class BoardView {
     this.renderRest(false);
   }
 
-  /** Refreshes relative times ("3 min ago"). */
+  /** Refreshes relative times ("3 min ago"). Reports keep their DOM (and any text a person selected). */
   tick(): void {
     const now = Date.now();
     for (const card of this.cards.values()) card.tick(now);
     this.renderRest(true);
+    for (const el of Array.from(byId("report-list").querySelectorAll<HTMLElement>("[data-t]"))) {
+      replaceChildren(el, relativeTime(Number(el.dataset.t), now));
+    }
   }
 
   private renderRequirements(data: BoardData, now: number): void {
@@ -108,7 +111,7 @@ export class BoardView {
       replaceChildren(byId("incident-list"), incidentList(data.incidents, now));
     }
     const reportKey = JSON.stringify(data.pages);
-    if (force || reportKey !== this.shown.reports) {
+    if (reportKey !== this.shown.reports) {
       const container = byId("report-list");
       // Keep what a person opened or closed; until reports were on the page, open the newest.
       const shown = container.querySelectorAll<HTMLDetailsElement>("details");
@@ -125,12 +128,14 @@ export class BoardView {
     let text: string;
     if (c.state === "live") {
       this.connectingSince = Date.now();
-      text = live ? (c.pending ? "Live · saving…" : "Live") : `Read-only · updated ${new Date(c.updatedAt ?? Date.now()).toLocaleTimeString()}`;
+      text = live ? (c.pending ? "Live · saving…" : "Live") : "Read-only";
     } else if (c.state === "connecting") text = "Connecting…";
     else if (c.state === "lost") text = "Offline · reconnecting";
     else text = "Not connected";
     pill.className = `pill conn-${c.state}`;
-    replaceChildren(pill, text);
+    // The pill is a live region: rewrite it only when it says something new.
+    if (pill.textContent !== text) replaceChildren(pill, text);
+    if (c.updatedAt) pill.title = `Updated ${new Date(c.updatedAt).toLocaleTimeString()}`;
 
     let message: string | undefined;
     if (c.state === "lost") {
@@ -141,7 +146,7 @@ export class BoardView {
     else if (c.state === "connecting" && Date.now() - this.connectingSince > 3000) message = "Still trying to reach the workspace…";
     banner.hidden = message === undefined;
     banner.className = `banner ${c.state}`;
-    replaceChildren(banner, message ?? "");
+    if (banner.textContent !== (message ?? "")) replaceChildren(banner, message ?? "");
 
     const warn = byId("problems");
     warn.hidden = !c.problems?.length;

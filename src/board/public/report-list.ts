@@ -16,7 +16,7 @@ export function reportList(pages: readonly BoardPage[], now: number, openKeys: R
       h(
         "details",
         { class: "report", "data-page": p.key, open: openKeys ? openKeys.has(p.key) : i === 0 },
-        h("summary", null, h("span", { class: "report-title" }, p.title), " ", h("span", { class: "muted" }, p.updatedAt ? relativeTime(p.updatedAt, now) : "")),
+        h("summary", null, h("span", { class: "report-title" }, p.title), " ", p.updatedAt ? h("span", { class: "muted", "data-t": p.updatedAt }, relativeTime(p.updatedAt, now)) : null),
         h("div", { class: "report-body" }, ...parseMarkdown(p.markdown).map(block)),
       ),
     ),
