@@ -78,3 +78,16 @@ export async function databaseIdOfView(client: AppFlowyClient, workspaceId: stri
   const list = parseOrThrow(DatabasesSchema, await client.api("GET", `/api/workspace/${workspaceId}/database`), "GET /api/workspace/{ws}/database");
   return list.find((d) => d.views.some((v) => v.view_id === viewId))?.id;
 }
+
+/** Creates a view; after a retryable failure (a 2 s collab timeout, code 1017) looks whether it landed anyway. */
+export async function createView(client: AppFlowyClient, workspaceId: string, body: Record<string, unknown>, parentId: string, isIt: (v: FolderView) => boolean): Promise<string> {
+  try {
+    const data = await client.api<{ view_id: string }>("POST", `/api/workspace/${workspaceId}/page-view`, { body });
+    return data.view_id;
+  } catch (err) {
+    if (!(err instanceof AppFlowyError) || !err.retryable) throw err;
+    const landed = (await folderTree(client, workspaceId, parentId, 1).catch(() => undefined))?.children.find(isIt);
+    if (landed) return landed.view_id;
+    throw err;
+  }
+}

@@ -3,6 +3,7 @@ import type { DatabaseSpec } from "../workspace.ts";
 import type { AppFlowyWorkspaceConfig } from "../workspace-config.ts";
 import type { AppFlowyClient } from "./client.ts";
 import { databaseIdOfView, findWorkspace, folderTree } from "./folder.ts";
+import { fetchFields } from "./grid.ts";
 import { compareFields, typeName } from "./mapping.ts";
 import type { AppFlowyWorkspace } from "./index.ts";
 
@@ -59,7 +60,7 @@ export async function inspectWorkspace(workspace: AppFlowyWorkspace, config: App
         out.push({ level: "problem", text: `${spec.name}: grid ${grid.view_id} has no database (in the trash?)` });
         continue;
       }
-      const problems = compareFields(spec, await workspace.fetchFields(ws.id, databaseId));
+      const problems = compareFields(spec, await fetchFields(client, ws.id, databaseId));
       if (problems.length === 0) out.push({ level: "ok", text: `grid ${spec.name}: all ${spec.fields.length} fields present with their types` });
       for (const p of problems) {
         if (p.problem === "retyped") out.push({ level: "problem", text: `${spec.name}.${p.field}: ${p.detail}` });

@@ -1,0 +1,123 @@
+import { z } from "zod";
+import type { Cells, RowWrite } from "../workspace.ts";
+import { WorkspaceWriteError } from "../workspace-error.ts";
+import { AppFlowyError } from "./appflowy-error.ts";
+import { rowCellsUpdate, toCollabCell } from "./collab.ts";
+import { parseOrThrow } from "./folder.ts";
+import { readCollab, webUpdate, type Grid, type GridEnv } from "./grid.ts";
+import { Limiter } from "./limiter.ts";
+import { cellsByFieldId, cellsFromDetail, fromAppFlowyCell, rowKey, toAppFlowyCell } from "./mapping.ts";
+
+/** row/detail takes ids in the URL: batches of 100 keep it well under 8 KB (API.md 6.8). */
+const DETAIL_BATCH = 100;
+const RowIdsSchema = z.array(z.object({ id: z.string() }));
+const DetailsSchema = z.array(z.object({ id: z.string(), cells: z.record(z.string(), z.unknown()).default({}) }));
+
+export interface RowDetail {
+  id: string;
+  cells: Record<string, unknown>;
+}
+
+/** The row ids of the grid's inline view, in order (API.md 6.4). */
+export async function listRowIds(env: GridEnv, grid: Grid): Promise<string[]> {
+  return parseOrThrow(RowIdsSchema, await env.client.api("GET", `/api/workspace/${env.workspaceId}/database/${grid.databaseId}/row`), "GET …/row").map((r) => r.id);
+}
+
+/** Row details for these ids, fetched in batches; rows the server skips are simply absent. */
+export async function rowDetails(env: GridEnv, grid: Grid, ids: string[]): Promise<RowDetail[]> {
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += DETAIL_BATCH) batches.push(ids.slice(i, i + DETAIL_BATCH));
+  const reader = new Limiter(4);
+  const path = `/api/workspace/${env.workspaceId}/database/${grid.databaseId}/row/detail`;
+  const results = await Promise.all(batches.map((batch) => reader.run(async () => parseOrThrow(DetailsSchema, await env.client.api("GET", path, { query: { ids: batch.join(",") } }), "GET …/row/detail"))));
+  return results.flat();
+}
+
+/** The key → row id index of the grid, built on first use. */
+export async function rowIndex(env: GridEnv, grid: Grid): Promise<Map<string, string>> {
+  if (grid.index) return grid.index;
+  const ids = await listRowIds(env, grid);
+  grid.index = new Map();
+  await indexRows(env, grid, ids);
+  return grid.index;
+}
+
+/** Adds these rows to the index by their key (rows people added in the UI get found this way). */
+export async function indexRows(env: GridEnv, grid: Grid, ids: string[]): Promise<void> {
+  if (!grid.index) return;
+  for (const d of await rowDetails(env, grid, ids)) {
+    const key = rowKey(grid.spec, grid.fields, cellsFromDetail(grid.fields, d.cells));
+    if (key !== undefined && !grid.index.has(key)) grid.index.set(key, d.id);
+  }
+}
+
+/** Updates a row the tracker created (its id follows from pre_hash = key). */
+export async function putRow(env: GridEnv, grid: Grid, key: string, cells: Cells): Promise<void> {
+  const body = { pre_hash: key, cells: cellsByFieldId(grid.spec, grid.fields, cells) };
+  await env.client.api("PUT", `/api/workspace/${env.workspaceId}/database/${grid.databaseId}/row`, { body });
+}
+
+/** Creates a row with pre_hash = key; call it through the grid's creation queue. */
+export async function createRow(env: GridEnv, grid: Grid, key: string, ownId: string, write: RowWrite): Promise<void> {
+  const index = grid.index!;
+  const existing = index.get(key);
+  if (existing && existing !== ownId) return updateUiRow(env, grid, existing, write.set ?? {});
+  let cells: Cells = { ...write.set };
+  if (!existing) {
+    // Another writer (a restart, another host) may have created it: seed only a row that does not exist yet.
+    const found = Object.keys(write.seed ?? {}).length > 0 ? await rowDetails(env, grid, [ownId]) : [];
+    if (found.length === 0) cells = { ...write.seed, ...write.set, [grid.spec.keyField]: key };
+  }
+  const byId = cellsByFieldId(grid.spec, grid.fields, cells);
+  // The primary field is the row's title in the UI: show the key there when the spec does not use it.
+  const primary = grid.fields.find((f) => f.isPrimary);
+  if (primary && !grid.spec.fields.some((f) => f.name === primary.name) && primary.fieldType === "RichText") byId[primary.id] = key;
+  await env.client.api("PUT", `/api/workspace/${env.workspaceId}/database/${grid.databaseId}/row`, { body: { pre_hash: key, cells: byId } });
+  index.set(key, ownId);
+  if (!grid.verified) {
+    await verifyRow(env, grid, ownId, cells);
+    grid.verified = true;
+  }
+}
+
+/** Reads the first row written to a grid back: a cell the server dropped means the grid is not what we think. */
+async function verifyRow(env: GridEnv, grid: Grid, rowId: string, written: Cells): Promise<void> {
+  const [detail] = await rowDetails(env, grid, [rowId]);
+  if (!detail) throw new WorkspaceWriteError(grid.spec.name, undefined, `row ${rowId} was written but cannot be read back`);
+  const back = cellsFromDetail(grid.fields, detail.cells);
+  for (const [name, value] of Object.entries(written)) {
+    const field = grid.spec.fields.find((f) => f.name === name)!;
+    const expected = fromAppFlowyCell(grid.fields.find((f) => f.name === name)?.fieldType ?? "RichText", roundTrip(field.type, value));
+    if (JSON.stringify(back[name] ?? null) !== JSON.stringify(expected)) {
+      grid.fieldsAt = 0;
+      throw new WorkspaceWriteError(grid.spec.name, name, `written ${JSON.stringify(value)} but read back ${JSON.stringify(back[name] ?? null)}: the server did not keep it (field renamed or retyped in AppFlowy?)`);
+    }
+  }
+}
+
+/** A row a person created in the UI has a random id, which `PUT …/row` cannot reach: edit its collab (API.md 8). */
+export async function updateUiRow(env: GridEnv, grid: Grid, rowId: string, set: Cells): Promise<void> {
+  if (Object.keys(set).length === 0) return;
+  cellsByFieldId(grid.spec, grid.fields, set);
+  const cells: Record<string, Record<string, unknown>> = {};
+  for (const [name, value] of Object.entries(set)) {
+    const remote = grid.fields.find((f) => f.name === name)!;
+    cells[remote.id] = toCollabCell(grid.spec.fields.find((f) => f.name === name)!.type, value, remote);
+  }
+  const update = rowCellsUpdate(await readCollab(env.client, env.workspaceId, rowId, 4), cells, env.now());
+  await webUpdate(env.client, env.workspaceId, rowId, 4, update);
+}
+
+/** A 413 names the field that made the row too big; other errors pass through. */
+export function explainTooLarge(err: unknown, database: string, cells: Cells): unknown {
+  if (!(err instanceof AppFlowyError) || err.kind !== "too-large") return err;
+  const biggest = Object.entries(cells).sort((a, b) => JSON.stringify(b[1]).length - JSON.stringify(a[1]).length)[0];
+  return new WorkspaceWriteError(database, biggest?.[0], `the row is too large for AppFlowy (${JSON.stringify(cells).length} bytes of cells; ${err.message})`);
+}
+
+/** What the server gives back for a value we write (dates to the second, null as the type's empty value). */
+function roundTrip(type: Parameters<typeof toAppFlowyCell>[0], value: Cells[string]): unknown {
+  if (type === "date") return value === null ? null : { start: new Date(Math.floor(Date.parse(String(value)) / 1000) * 1000).toISOString() };
+  if (type === "number") return value === null ? "" : String(value);
+  return toAppFlowyCell(type, value);
+}
