@@ -1,7 +1,7 @@
 import { parseDuration } from "../shared/duration.ts";
 import { COMPARISON_OPS, type Comparison, type ComparisonOp, type Criterion, type CriterionArg, type ParseError, type ParseResult } from "./criterion.ts";
 import { ALERT_KINDS } from "./metrics/alerts.ts";
-import type { ArgSpec, MetricDef } from "./metrics/metric.ts";
+import { metricSignature, type ArgSpec, type MetricDef } from "./metrics/metric.ts";
 import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
 import { nearest } from "./nearest.ts";
 import { KNOWN_UNITS, UNIT_FACTORS, UNIT_KIND_NAMES, unitHint, type UnitKind } from "./units.ts";
@@ -176,7 +176,7 @@ class LineParser {
 
   private checkArgs(def: MetricDef, args: CriterionArg[], parenColumn: number | undefined, closeColumn: number): void {
     const specs = def.args;
-    const signature = `${def.name}(${specs.map((s) => `${s.optional ? "[" : ""}${s.kind === "model" ? `"${s.name}"` : s.name}${s.repeat ? ", …" : ""}${s.optional ? "]" : ""}`).join(", ")})`;
+    const signature = metricSignature(def);
     if (specs.length === 0 && args.length > 0) throw new LineError(parenColumn!, `${def.name} takes no arguments`);
     const required = specs.filter((s) => !s.optional).length;
     if (args.length < required) {

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigSchema, type Config } from "../../src/config/schema.ts";
 import { createMetricReader } from "../../src/evidence/create-metric-reader.ts";
@@ -416,5 +417,15 @@ describe("createMetricRegistry()", () => {
     },
   ])("createMetricRegistry() throws on $name", ({ defs, error }) => {
     expect(() => createMetricRegistry(defs)).toThrow(error);
+  });
+});
+
+describe("src/evidence/README.md", () => {
+  const readme = readFileSync(new URL("../../src/evidence/README.md", import.meta.url), "utf8");
+  it.each([...METRICS.values()].map((m) => ({ name: m.name, def: m })))("documents $name with its default window and source", ({ name, def }) => {
+    const family = name.replace(/\.[^.]+$/, "");
+    const line = readme.split("\n").find((l) => l.startsWith(`| \`${name}`) || (l.startsWith(`| \`${family}.`) && l.includes(`\`.${name.slice(family.length + 1)}\``)));
+    expect(line, `no table row for ${name}`).toBeDefined();
+    expect(line).toContain(`| ${def.unit} | ${def.defaultWindow} | ${def.source} |`);
   });
 });

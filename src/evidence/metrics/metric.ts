@@ -59,3 +59,13 @@ export interface MetricDef {
 export function noData(reason: string, services?: string[]): MetricReading {
   return { found: false, reason, services };
 }
+
+/** How a metric is written, for messages and docs: `model.loaded(service, "model")`, `host.memory.used_pct([host, …])`. */
+export function metricSignature(def: Pick<MetricDef, "name" | "args">): string {
+  if (def.args.length === 0) return def.name;
+  const args = def.args.map((a) => {
+    const name = `${a.kind === "model" ? `"${a.name}"` : a.name}${a.repeat ? ", …" : ""}`;
+    return a.optional ? `[${name}]` : name;
+  });
+  return `${def.name}(${args.join(", ")})`;
+}
