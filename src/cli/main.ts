@@ -2,6 +2,7 @@ import { TrackerError } from "../shared/errors.ts";
 import { checkConfigCommand } from "./check-config.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { initCommand } from "./init.ts";
+import { probeCommand } from "./probe.ts";
 import { writeLine } from "./parse-args.ts";
 import { requirementCommand } from "./requirement.ts";
 import { startCommand } from "./start.ts";
@@ -9,7 +10,7 @@ import { statusCommand } from "./status.ts";
 
 /** Every command, keyed by its own name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [startCommand, statusCommand, initCommand, checkConfigCommand, requirementCommand].map((c) => [c.name, c] as const),
+  [startCommand, statusCommand, probeCommand, initCommand, checkConfigCommand, requirementCommand].map((c) => [c.name, c] as const),
 );
 
 function usage(): string {
