@@ -26,6 +26,7 @@ type Want = { value: number | boolean; samples?: number; latestAt?: number; deta
 interface Case {
   name: string;
   criterion: string;
+  config?: Config;
   seed: (s: Seeder) => void;
   want: Want;
 }
@@ -180,6 +181,16 @@ const CASES: Case[] = [
     want: { value: 98, samples: 50, detail: /1 of 50 failed/ },
   },
   {
+    name: "router.success_rate() leaves out rejected and cancelled requests",
+    criterion: "router.success_rate >= 99%",
+    seed: (s) => {
+      for (let i = 1; i <= 10; i++) s.run({ type: "chat", at: NOW - i * 1000, outcome: i < 10 ? "ok" : "error" });
+      s.run({ type: "chat", at: NOW, outcome: "rejected" });
+      s.run({ type: "chat", at: NOW, outcome: "cancelled" });
+    },
+    want: { value: 90, samples: 10, latestAt: NOW - 1000 },
+  },
+  {
     name: "router.success_rate() has no data without traffic in the window",
     criterion: "router.success_rate >= 99% over 5m",
     seed: (s) => s.run({ type: "chat", at: NOW - HOUR }),
@@ -306,6 +317,17 @@ const CASES: Case[] = [
     want: { value: false, samples: 1 },
   },
   {
+    name: "alerts.delivered() counts only webhook deliveries when webhooks are configured",
+    criterion: "alerts.delivered(service_down) over 7d",
+    config: { ...CONFIG, alerts: { ...CONFIG.alerts, webhooks: [{ url: "http://127.0.0.1:9/hook", format: "json", headers: {} }] } },
+    seed: (s) => {
+      s.alert({ kind: "service_down", delivered: true, at: NOW - HOUR });
+      s.alert({ kind: "service_down", delivered: false, at: NOW - HOUR, channel: "webhook:127.0.0.1:9" });
+      s.alert({ kind: "service_down", delivered: false, at: NOW - 2 * HOUR, channel: "webhook:127.0.0.1:9" });
+    },
+    want: { value: false, samples: 2, detail: /0 of 2 service_down alert attempt\(s\) delivered by webhook/ },
+  },
+  {
     name: "alerts.delivered() has no data without any alert of the kind",
     criterion: "alerts.delivered(service_down) over 7d",
     seed: (s) => s.alert({ kind: "resource", delivered: true, at: NOW - HOUR }),
@@ -369,15 +391,15 @@ describe("metrics over a seeded store", () => {
   });
   afterEach(() => store.close());
 
-  const readOne = (criterion: string): MetricReading => {
-    const parsed = parseCriteria(criterion, { services: CONFIG.services.map((s) => s.name) });
+  const readOne = (criterion: string, config = CONFIG): MetricReading => {
+    const parsed = parseCriteria(criterion, { services: config.services.map((s) => s.name) });
     expect(parsed.errors).toEqual([]);
-    return createMetricReader(store.db, CONFIG, NOW)(parsed.criteria[0]!);
+    return createMetricReader(store.db, config, NOW)(parsed.criteria[0]!);
   };
 
-  it.each(CASES)("$name", ({ criterion, seed, want }) => {
+  it.each(CASES)("$name", ({ criterion, seed, want, config }) => {
     seed(store);
-    const reading = readOne(criterion);
+    const reading = readOne(criterion, config);
     if ("none" in want) {
       expect(reading.found).toBe(false);
       if (!reading.found) expect(reading.reason).toMatch(want.none);

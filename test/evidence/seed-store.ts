@@ -29,7 +29,7 @@ export interface ObservationRow {
 export interface RunRow {
   type: "chat" | "voice" | "vision";
   at: number;
-  outcome?: "ok" | "error";
+  outcome?: "ok" | "error" | "rejected" | "cancelled";
   overheadMs?: number | null;
   totalMs?: number | null;
   audioSeconds?: number | null;
@@ -42,7 +42,7 @@ export interface Seeder {
   observations(service: string, from: number, to: number, everyMs: number, fill?: (at: number, i: number) => Partial<ObservationRow>): void;
   run(r: RunRow): void;
   benchmark(b: { service: string; metric: string; value: number; at: number; model?: string; unit?: string }): void;
-  alert(a: { kind: string; delivered: boolean; at: number; service?: string }): void;
+  alert(a: { kind: string; delivered: boolean; at: number; service?: string; channel?: string }): void;
 }
 
 export function seeder(db: Db): Seeder {
@@ -51,7 +51,7 @@ export function seeder(db: Db): Seeder {
   );
   const run = db.prepare("INSERT INTO runs (type, outcome, overhead_ms, total_ms, audio_seconds, at) VALUES (?, ?, ?, ?, ?, ?)");
   const bench = db.prepare("INSERT INTO benchmarks (run_id, service, model, metric, value, unit, at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  const alert = db.prepare("INSERT INTO alerts (kind, service, channel, delivered, at) VALUES (?, ?, 'log', ?, ?)");
+  const alert = db.prepare("INSERT INTO alerts (kind, service, channel, delivered, at) VALUES (?, ?, ?, ?, ?)");
   let benchId = 0;
   const observation = (o: ObservationRow): void => {
     obs.run(
@@ -75,6 +75,6 @@ export function seeder(db: Db): Seeder {
     },
     run: (r) => run.run(r.type, r.outcome ?? "ok", r.overheadMs ?? null, r.totalMs ?? null, r.audioSeconds ?? null, r.at),
     benchmark: (b) => bench.run(`run-${++benchId}`, b.service, b.model ?? null, b.metric, b.value, b.unit ?? "", b.at),
-    alert: (a) => alert.run(a.kind, a.service ?? null, a.delivered ? 1 : 0, a.at),
+    alert: (a) => alert.run(a.kind, a.service ?? null, a.channel ?? "log", a.delivered ? 1 : 0, a.at),
   };
 }

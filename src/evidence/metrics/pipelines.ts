@@ -3,7 +3,7 @@ import { runPercentile, runSuccessRate, type RunType } from "./run-queries.ts";
 
 const successRate = (type: RunType & ("voice" | "vision")): MetricDef => ({
   name: `pipeline.${type}.success_rate`,
-  description: `% of ${type} pipeline runs whose outcome was ok`,
+  description: `% of ${type} pipeline runs whose outcome was ok, out of ok and error`,
   unit: "percent",
   args: [],
   defaultWindow: "1h",

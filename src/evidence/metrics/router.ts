@@ -37,7 +37,7 @@ function queryRouterAvailability(ctx: QueryContext): MetricReading {
 
 const overhead = (p: number): MetricDef => ({
   name: `router.overhead.p${p}`,
-  description: `p${p} (nearest rank) of the time the router itself adds to a request (runs.overhead_ms), over every chat run`,
+  description: `p${p} (nearest rank) of the time the router itself adds to a request (runs.overhead_ms), over chat runs that were ok or failed (not rejected or cancelled)`,
   unit: "time",
   args: [],
   defaultWindow: "1h",
@@ -51,7 +51,7 @@ export const ROUTER_METRICS: readonly MetricDef[] = [
   overhead(99),
   {
     name: "router.success_rate",
-    description: "% of chat requests through the router whose outcome was ok",
+    description: "% of chat requests through the router whose outcome was ok, out of ok and error (rejected and cancelled ones left out)",
     unit: "percent",
     args: [],
     defaultWindow: "1h",
