@@ -5,7 +5,7 @@ import { loadConfig } from "../../src/config/load-config.ts";
 import { createMonitor } from "../../src/monitor/create-monitor.ts";
 import { createLogger } from "../../src/shared/logger.ts";
 
-const [configPath, sampleArg] = process.argv.slice(2);
+const [configPath, sampleArg, monitorArg] = process.argv.slice(2);
 if (!configPath || !process.send) {
   console.error("usage: forked by monitor-soak.ts with <config> <sampleSeconds>");
   process.exit(2);
@@ -17,7 +17,7 @@ await app.start();
 
 // Until src/app.ts wires the monitor, the bench starts it over the app's own deps, so what is measured is the same.
 let extra: { stop(): Promise<void> } | undefined;
-if ((await fetch(`${app.httpUrl}/metrics`).catch(() => undefined))?.status !== 200) {
+if (monitorArg !== "no-monitor" && (await fetch(`${app.httpUrl}/metrics`).catch(() => undefined))?.status !== 200) {
   const monitor = createMonitor(app.deps);
   await monitor.start();
   extra = monitor;
