@@ -6,6 +6,17 @@ import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
 import { nearest } from "./nearest.ts";
 import { KNOWN_UNITS, UNIT_FACTORS, UNIT_KIND_NAMES, unitHint, type UnitKind } from "./units.ts";
 
+/** What the parser checks arguments against. */
+export interface ParseCriteriaOptions {
+  /** The metrics known; the built-in registry by default. */
+  metrics?: MetricRegistry;
+  /** The configured service names; when given, a service argument must be one of them. */
+  services?: readonly string[];
+}
+
+const MAX_WINDOW_MS = 366 * 86_400_000;
+const EXAMPLES: Record<UnitKind, string> = { time: "< 500ms", percent: ">= 99%", ratio: "< 1", rate: ">= 20", bytes: ">= 512MB", bool: "" };
+
 /**
  * The criteria language, one criterion per line:
  *
@@ -18,15 +29,6 @@ import { KNOWN_UNITS, UNIT_FACTORS, UNIT_KIND_NAMES, unitHint, type UnitKind } f
  * - Blank lines and `#` comments are ignored; a leading list bullet (`- `, `* `, `• `) is allowed.
  * Every problem is reported with its 1-based line and column, one per line; parsing never throws.
  */
-export interface ParseCriteriaOptions {
-  metrics?: MetricRegistry;
-  /** The configured service names; when given, a service argument must be one of them. */
-  services?: readonly string[];
-}
-
-const MAX_WINDOW_MS = 366 * 86_400_000;
-const EXAMPLES: Record<UnitKind, string> = { time: "< 500ms", percent: ">= 99%", ratio: "< 1", rate: ">= 20", bytes: ">= 512MB", bool: "" };
-
 export function parseCriteria(text: string, options: ParseCriteriaOptions = {}): ParseResult {
   const metrics = options.metrics ?? METRICS;
   const criteria: Criterion[] = [];
