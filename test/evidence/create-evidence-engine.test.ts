@@ -3,6 +3,7 @@ import * as Y from "yjs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDeps } from "../../src/app-deps.ts";
 import { createEvidenceEngine, type EvidenceEngine } from "../../src/evidence/create-evidence-engine.ts";
+import { evaluateForStatus } from "../../src/evidence/evaluate-for-status.ts";
 import { LiveState } from "../../src/monitor/live-state.ts";
 import { openStore, type Db } from "../../src/store/open-store.ts";
 import { createWorkspace, type OpenedWorkspace } from "../../src/workspace/create-workspace.ts";
@@ -335,6 +336,30 @@ describe("createEvidenceEngine()", () => {
       await h.engine.evaluateAll();
       expect(old()).toBe(0);
       expect(h.db.prepare("SELECT count(*) FROM evidence WHERE at = ?").pluck().get(NOW - 29 * 86_400_000)).toBe(3);
+    });
+
+    it("evaluateForStatus() gives the status --json shape without writing", async () => {
+      const before = h.db.prepare("SELECT count(*) FROM evidence").pluck().get();
+      const entries = await evaluateForStatus(h.deps);
+      expect(entries.map((e) => [e.id, e.status])).toEqual([
+        ["FR-001", "Verified"],
+        ["FR-002", "Unverified"],
+        ["FR-003", "Failing"],
+        ["FR-004", "Invalid"],
+        ["FR-005", "Unverified"],
+      ]);
+      expect(entries[0]).toEqual({
+        id: "FR-001",
+        title: "Title of FR-001",
+        status: "Verified",
+        summary: "all 2 pass on fresh evidence",
+        evidence: [
+          { criterion: "router.overhead.p95 < 2ms over 1h", measured: "1.5ms", threshold: "< 2ms", result: "pass", at: new Date(NOW).toISOString() },
+          { criterion: "availability(mlx, ollama) >= 99% over 1h", measured: "100%", threshold: ">= 99%", result: "pass", at: new Date(NOW).toISOString() },
+        ],
+      });
+      expect(entries[1]!.evidence[1]).toEqual({ criterion: "model.load_time(mlx) < 5s", measured: "", threshold: "< 5s", result: "unverified", at: null });
+      expect(h.db.prepare("SELECT count(*) FROM evidence").pluck().get()).toBe(before);
     });
 
     it("explain() evaluates one requirement without writing", async () => {
