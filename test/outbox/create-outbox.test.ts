@@ -144,7 +144,7 @@ describe("createOutbox()", () => {
   });
 
   it("parks writes to a grid whose field a person retyped, then sends them once it is changed back", async () => {
-    const { fake, workspace, outbox, logs } = await onDouble();
+    const { fake, workspace, logs } = await onDouble();
     fake.retypeField("Requirements", "Status", "RichText");
     // A fresh adapter reads the fields anew (a running one re-reads them every poll interval).
     const fresh = connect(fake, { logger: logs.logger });

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as Y from "yjs";
@@ -6,18 +6,23 @@ import { documentFromPageData } from "./document-model.ts";
 import {
   TYPE_NAMES,
   addField,
-  detailNames,
   inlineRowIds,
   listFields,
   newDatabaseDoc,
   newRowDoc,
-  parsedOptions,
   readCells,
-  rowCells,
   views,
   writeCells,
   type FieldInfo,
 } from "./grid-model.ts";
+import { databaseRoute, insertRow } from "./database-routes.ts";
+import { FakeAuth } from "./fake-auth.ts";
+import { preHashRowId } from "./pre-hash.ts";
+
+export { preHashRowId };
+import { AppAnswer, HttpAnswer, RawJson, type RequestLogEntry, type RowRecord, type User, type View, type Workspace } from "./fake-types.ts";
+
+export type { RequestLogEntry };
 
 /**
  * An AppFlowy Cloud stand-in on 127.0.0.1:0 that behaves like the public server as API.md describes it
@@ -60,76 +65,11 @@ export type Fault =
   | { mode: "garbage"; count?: number }
   | { mode: "code"; code: number; count?: number; match?: RegExp };
 
-interface User {
-  uuid: string;
-  email: string;
-  password: string;
-  confirmed: boolean;
-  member: boolean;
-  verified: boolean;
-}
-
-interface View {
-  view_id: string;
-  parent_view_id: string | null;
-  name: string;
-  layout: number;
-  is_space: boolean;
-  extra: string | null;
-  created_at: string;
-  last_edited_time: string;
-  trashed: boolean;
-  databaseId?: string;
-}
-
-interface Workspace {
-  id: string;
-  name: string;
-  storageId: string;
-  owner: string;
-  members: Set<string>;
-  views: Map<string, View>;
-}
-
-interface RowRecord {
-  doc: Y.Doc;
-  databaseId: string;
-  updatedAt: number;
-  preHash?: string;
-}
-
-export interface RequestLogEntry {
-  at: number;
-  method: string;
-  path: string;
-  status: number;
-  code?: number;
-}
-
-class HttpAnswer extends Error {
-  constructor(
-    readonly status: number,
-    readonly text: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(text);
-  }
-}
-class AppAnswer extends Error {
-  constructor(
-    readonly code: number,
-    readonly msg: string,
-  ) {
-    super(msg);
-  }
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SECRET = "fake-appflowy-jwt-secret";
 
 export class FakeAppFlowy {
   readonly options: Required<Omit<FakeAppFlowyOptions, "users">>;
-  readonly users = new Map<string, User>();
+  readonly auth: FakeAuth;
   readonly workspaces = new Map<string, Workspace>();
   readonly databases = new Map<string, { doc: Y.Doc; workspaceId: string }>();
   readonly rows = new Map<string, RowRecord>();
@@ -137,8 +77,6 @@ export class FakeAppFlowy {
   readonly requests: RequestLogEntry[] = [];
   /** Rows whose entry in the views a concurrent creation overwrote (see racyRowCreation). */
   lostRowOrders = 0;
-  refreshReuse = 0;
-  private readonly refreshTokens = new Map<string, { uuid: string; used: boolean }>();
   private fault: Fault = { mode: "none" };
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -156,14 +94,20 @@ export class FakeAppFlowy {
       latencyMs: options.latencyMs ?? 0,
       creationGapMs: options.creationGapMs ?? 2,
     };
+    this.auth = new FakeAuth(this.options);
     const owner: User = { uuid: randomUUID(), email: "owner@example.com", password: "owner-password", confirmed: true, member: true, verified: true };
-    this.users.set(owner.email, owner);
+    this.auth.users.set(owner.email, owner);
     for (const u of options.users ?? [{ email: "bot@example.com", password: "bot-password" }]) {
-      this.users.set(u.email, { uuid: randomUUID(), email: u.email, password: u.password, confirmed: u.confirmed ?? true, member: u.member ?? true, verified: false });
+      this.auth.users.set(u.email, { uuid: randomUUID(), email: u.email, password: u.password, confirmed: u.confirmed ?? true, member: u.member ?? true, verified: false });
     }
     this.workspaceId = this.createWorkspace(this.options.workspaceName, owner.uuid).id;
     const ws = this.workspaces.get(this.workspaceId)!;
-    for (const u of this.users.values()) if (u.member) ws.members.add(u.uuid);
+    for (const u of this.auth.users.values()) if (u.member) ws.members.add(u.uuid);
+  }
+
+  /** How many times a refresh token was presented twice. */
+  get refreshReuse(): number {
+    return this.auth.refreshReuse;
   }
 
   get url(): string {
@@ -366,67 +310,6 @@ export class FakeAppFlowy {
     }
   }
 
-  // ---- auth (API.md 3) ----
-
-  private mint(user: User): Record<string, unknown> {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + this.options.tokenTtlS;
-    const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString("base64url");
-    const head = b64({ alg: "HS256", typ: "JWT" });
-    const claims = b64({ sub: user.uuid, aud: "authenticated", exp, iat: now, email: user.email, phone: "", app_metadata: { provider: "email" }, user_metadata: {}, role: "authenticated", jti: randomUUID() });
-    const sig = createHmac("sha256", SECRET).update(`${head}.${claims}`).digest("base64url");
-    const refresh = createHash("sha256").update(randomUUID()).digest("base64url").slice(0, 22);
-    this.refreshTokens.set(refresh, { uuid: user.uuid, used: false });
-    return { access_token: `${head}.${claims}.${sig}`, token_type: "bearer", expires_in: this.options.tokenTtlS, expires_at: exp, refresh_token: refresh, user: { id: user.uuid, aud: "authenticated", role: "authenticated", email: user.email } };
-  }
-
-  private gotrueToken(url: URL, body: unknown): RawJson {
-    const b = (body ?? {}) as Record<string, unknown>;
-    const grant = url.searchParams.get("grant_type");
-    const refuse = (d: string): never => {
-      throw new HttpAnswer(400, JSON.stringify({ error: "invalid_grant", error_description: d }));
-    };
-    if (grant === "password") {
-      const user = this.users.get(String(b.email ?? ""));
-      if (!user || user.password !== b.password) refuse("Invalid login credentials");
-      if (!user!.confirmed) refuse("Email not confirmed");
-      return new RawJson(this.mint(user!));
-    }
-    if (grant === "refresh_token") {
-      const t = this.refreshTokens.get(String(b.refresh_token ?? ""));
-      if (!t) refuse("Invalid Refresh Token: Refresh Token Not Found");
-      if (t!.used) {
-        this.refreshReuse++;
-        refuse("Invalid Refresh Token: Already Used");
-      }
-      t!.used = true;
-      return new RawJson(this.mint([...this.users.values()].find((u) => u.uuid === t!.uuid)!));
-    }
-    throw new HttpAnswer(400, JSON.stringify({ code: 400, msg: "unsupported_grant_type" }));
-  }
-
-  /** The user behind a bearer, with the server's exact 401 texts (API.md 2.2). */
-  private authenticate(header: string | undefined): User {
-    if (!header) throw new HttpAnswer(401, "No Authorization header");
-    if (!header.startsWith("Bearer ")) throw new HttpAnswer(401, "Invalid Authorization header, missing Bearer");
-    const user = this.decode(header.slice(7));
-    if (!user.verified) throw new AppAnswer(-2, "Record not found:Record not exist in db. no rows returned by a query that expected to return at least one row)");
-    return user;
-  }
-
-  private decode(token: string): User {
-    const [head, claims, sig] = token.split(".");
-    if (!head || !claims || !sig || createHmac("sha256", SECRET).update(`${head}.${claims}`).digest("base64url") !== sig) {
-      throw new HttpAnswer(401, "fail to decode token, error:InvalidSignature");
-    }
-    const c = JSON.parse(Buffer.from(claims, "base64url").toString()) as Record<string, unknown>;
-    if (Number(c.exp) + this.options.leewayS < Date.now() / 1000) throw new HttpAnswer(401, "fail to decode token, error:ExpiredSignature");
-    for (const k of ["email", "phone", "app_metadata", "user_metadata", "role"]) if (!(k in c)) throw new HttpAnswer(401, `fail to decode token, error:missing field \`${k}\``);
-    const user = [...this.users.values()].find((u) => u.uuid === c.sub);
-    if (!user) throw new HttpAnswer(401, "Invalid Authorization header, missing sub(uuid)");
-    return user;
-  }
-
   private member(user: User, wsId: string): Workspace {
     const ws = this.workspaces.get(wsId);
     if (!ws || !ws.members.has(user.uuid)) throw new AppAnswer(1012, "User does not have permissions to execute this action");
@@ -439,10 +322,10 @@ export class FakeAppFlowy {
     const p = url.pathname.replace(/\/+$/, "");
     const seg = p.split("/").slice(1);
     const key = `${method} ${p}`;
-    if (key === "POST /gotrue/token") return this.gotrueToken(url, body);
+    if (key === "POST /gotrue/token") return this.auth.token(url, body);
     if (key === "GET /gotrue/health") return new RawJson({ version: "fake", name: "GoTrue" });
     if (method === "GET" && seg[0] === "api" && seg[1] === "user" && seg[2] === "verify" && seg[3]) {
-      const user = this.decode(decodeURIComponent(seg[3]));
+      const user = this.auth.decode(decodeURIComponent(seg[3]));
       const isNew = !user.verified;
       if (isNew) {
         user.verified = true;
@@ -451,7 +334,7 @@ export class FakeAppFlowy {
       return { is_new: isNew };
     }
     if (seg[0] !== "api") throw new HttpAnswer(404, "Not Found");
-    const user = this.authenticate(authorization);
+    const user = this.auth.authenticate(authorization);
     if (key === "GET /api/workspace") {
       return [...this.workspaces.values()]
         .filter((w) => w.members.has(user.uuid))
@@ -471,7 +354,7 @@ export class FakeAppFlowy {
       case "page-view":
         return this.pageView(method, ws, rest, body);
       case "database":
-        return this.database(method, ws, rest, url, body);
+        return databaseRoute(this, method, ws, rest, url, body);
       default:
         throw new HttpAnswer(404, "Not Found");
     }
@@ -526,7 +409,7 @@ export class FakeAppFlowy {
         addField(doc, "Done", 5, {});
         this.databases.set(dbId, { doc, workspaceId: ws.id });
         ws.views.set(viewId, { view_id: viewId, parent_view_id: b.parent_view_id, name, layout: 1, is_space: false, extra: null, created_at: now, last_edited_time: now, trashed: false, databaseId: dbId });
-        for (let i = 0; i < 3; i++) await this.insertRow(dbId, randomUUID(), {});
+        for (let i = 0; i < 3; i++) await insertRow(this, dbId, randomUUID(), {});
         return { view_id: viewId };
       }
       if (layout !== 0) throw new AppAnswer(1067, "Feature not available in the double");
@@ -564,106 +447,6 @@ export class FakeAppFlowy {
     throw new HttpAnswer(404, "Not Found");
   }
 
-  private insertRow(dbId: string, rowId: string, cells: Record<string, unknown>, preHash?: string): void | Promise<void> {
-    const db = this.databases.get(dbId)!;
-    const doc = newRowDoc(rowId, dbId);
-    writeCells(doc, listFields(db.doc), cells);
-    this.rows.set(rowId, { doc, databaseId: dbId, updatedAt: Date.now(), preHash });
-    const all = [...views(db.doc).values()];
-    const snapshot = all.map((v) => (v.get("row_orders") as Y.Array<unknown>).length);
-    const finish = (): void => {
-      db.doc.transact(() => {
-        all.forEach((v, i) => {
-          const orders = v.get("row_orders") as Y.Array<unknown>;
-          // The server re-inserts every view from what it read: rows created meanwhile lose their entry.
-          const lost = orders.length - snapshot[i]!;
-          if (lost > 0) {
-            orders.delete(snapshot[i]!, lost);
-            if (i === 0) this.lostRowOrders += lost;
-          }
-          orders.push([{ id: rowId, height: 30n }]);
-        });
-      });
-    };
-    if (!this.options.racyRowCreation) return finish();
-    return new Promise<void>((resolve) => setTimeout(() => resolve(finish()), this.options.creationGapMs));
-  }
-
-  private async database(method: string, ws: Workspace, rest: string[], url: URL, body: unknown): Promise<unknown> {
-    if (rest.length === 1 && method === "GET") {
-      const out: unknown[] = [];
-      for (const [id, db] of this.databases) {
-        if (db.workspaceId !== ws.id) continue;
-        const visible = [...ws.views.values()].filter((v) => v.databaseId === id && !v.trashed);
-        if (visible.length > 0) out.push({ id, views: visible.map((v) => ({ view_id: v.view_id, name: v.name, icon: null, layout: v.layout })) });
-      }
-      return out;
-    }
-    const dbId = rest[1] ?? "";
-    const db = this.databases.get(dbId);
-    if (!db || db.workspaceId !== ws.id) throw new AppAnswer(-2, `Record not found:collab ${dbId} not found`);
-    const fields = listFields(db.doc);
-    const b = (body ?? {}) as Record<string, unknown>;
-    const tail = rest.slice(2).join("/");
-    if (tail === "fields" && method === "GET") {
-      return fields.map((f) => {
-        let typeOption: Record<string, unknown> = f.typeOption;
-        if (f.ty === 3 || f.ty === 4) {
-          const options = parsedOptions(f);
-          const { content: _c, ...others } = f.typeOption;
-          typeOption = options === undefined ? others : { ...others, content: { options, disable_color: false } };
-        }
-        return { id: f.id, name: f.name, field_type: TYPE_NAMES[f.ty] ?? "RichText", type_option: typeOption, is_primary: f.isPrimary };
-      });
-    }
-    if (tail === "fields" && method === "POST") {
-      if (typeof b.name !== "string" || typeof b.field_type !== "number") throw new HttpAnswer(400, "Json deserialize error: missing field `name` or `field_type`");
-      const to = b.type_option_data ?? {};
-      if (typeof to !== "object" || Array.isArray(to) || to === null) throw new AppAnswer(1008, "Invalid request:Failed to parse type option");
-      return addField(db.doc, b.name, b.field_type, to as Record<string, unknown>);
-    }
-    if (tail === "row" && method === "GET") return inlineRowIds(db.doc).map((id) => ({ id }));
-    if (tail === "row" && (method === "POST" || method === "PUT")) {
-      if (typeof b.cells !== "object" || b.cells === null) throw new HttpAnswer(400, "Json deserialize error: missing field `cells`");
-      if (method === "POST") {
-        const id = randomUUID();
-        await this.insertRow(dbId, id, b.cells as Record<string, unknown>);
-        return id;
-      }
-      if (typeof b.pre_hash !== "string") throw new HttpAnswer(400, "Json deserialize error: missing field `pre_hash`");
-      const id = preHashRowId(ws.id, dbId, b.pre_hash);
-      const existing = this.rows.get(id);
-      if (!existing) await this.insertRow(dbId, id, b.cells as Record<string, unknown>, b.pre_hash);
-      else {
-        writeCells(existing.doc, fields, b.cells as Record<string, unknown>);
-        existing.updatedAt = Date.now();
-      }
-      return id;
-    }
-    if (tail === "row/detail" && method === "GET") {
-      const ids = (url.searchParams.get("ids") ?? "").split(",");
-      if (ids.some((id) => !UUID.test(id))) throw new AppAnswer(1018, "Invalid UUID");
-      if (fields.length === 0) return [];
-      return ids
-        .map((id) => this.rows.get(id))
-        .filter((r): r is RowRecord => r !== undefined && r.databaseId === dbId)
-        .map((r) => {
-          const id = String((r.doc.getMap("data").get("data") as Y.Map<unknown>).get("id"));
-          return { id, has_doc: false, cells: readCells(r.doc, fields), ...(url.searchParams.get("with_doc") === "true" ? { doc: "" } : {}) };
-        });
-    }
-    if (tail === "row/updated" && method === "GET") {
-      const raw = url.searchParams.get("after");
-      const after = raw === null ? Date.now() - 3_600_000 : Date.parse(raw);
-      if (Number.isNaN(after)) throw new HttpAnswer(400, `Query deserialize error: input contains invalid characters`);
-      return inlineRowIds(db.doc)
-        .map((id) => ({ id, r: this.rows.get(id) }))
-        .filter((x) => x.r && x.r.updatedAt > after)
-        .map((x) => ({ updated_at: new Date(x.r!.updatedAt).toISOString(), row_id: x.id }));
-    }
-    throw new HttpAnswer(404, "Not Found");
-  }
-
   private collab(method: string, ws: Workspace, oid: string, action: string | undefined, url: URL, body: unknown): unknown {
     if (!UUID.test(oid)) throw new HttpAnswer(404, "Not Found");
     const find = (type: number): Y.Doc | undefined => {
@@ -696,19 +479,6 @@ export class FakeAppFlowy {
     throw new HttpAnswer(404, "Not Found");
   }
 }
-
-/** A GoTrue answer: raw JSON, not the AppFlowy envelope. */
-class RawJson {
-  constructor(readonly value: unknown) {}
-}
-
-/** API.md 6.6, computed independently of the adapter's mapping. */
-export function preHashRowId(ws: string, db: string, preHash: string): string {
-  const h = createHash("sha256").update(Buffer.from(ws.replace(/-/g, ""), "hex")).update(Buffer.from(db.replace(/-/g, ""), "hex")).update(preHash, "utf8").digest("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-export { rowCells, detailNames };
 
 export async function startFakeAppFlowy(options: FakeAppFlowyOptions = {}): Promise<FakeAppFlowy> {
   return new FakeAppFlowy(options).start();
