@@ -112,7 +112,7 @@ export class BackendPool {
         this.log.warn({ backend: name }, "router backend skipped: not an LLM service with a url");
         return;
       }
-      const agent = createAgent(backend.url.protocol === "https:" ? "https:" : "http:");
+      const agent = createAgent(backend.url.protocol === "https:" ? "https:" : "http:", o.timeouts.connectMs);
       const host = rc.hostOf[name] ?? (isLoopback(backend.url.hostname) ? firstHost : undefined);
       const pooled: PooledBackend = { backend, service, order, target: targetOf(backend.url, agent, backend.headers), stats: new BackendStats(windowMs), breaker: CLOSED, host };
       this.backends.push(pooled);
@@ -275,24 +275,24 @@ export class BackendPool {
   /** Drops backends that must not be asked, ranks the rest, and fails when none is left. */
   private finish(plan: Plan, requested: string): Plan {
     const now = this.o.now();
+    if (plan.candidates.length === 1) {
+      // One backend serves the model: nothing to rank, only whether it may be asked.
+      const c = plan.candidates[0]!;
+      const why = this.exclusion(c.pooled, now);
+      if (why === undefined) return plan;
+      plan.skipped.push(why);
+      plan.candidates = [];
+    }
     const views: (CandidateView & { candidate: Candidate })[] = [];
     for (const c of plan.candidates) {
       const b = c.pooled;
       const name = b.backend.name;
-      const health = this.health(name, now);
-      if (health === "wrong-service") {
-        plan.skipped.push(`${name}: the monitor found another service at its address`);
+      const why = this.exclusion(b, now);
+      if (why !== undefined) {
+        plan.skipped.push(why);
         continue;
       }
-      const memory = this.hostMemory(b, now);
-      if (memory) {
-        plan.skipped.push(`${name}: ${memory}`);
-        continue;
-      }
-      if (!canPass(b.breaker, now, this.breakerCfg)) {
-        plan.skipped.push(`${name}: circuit open`);
-        continue;
-      }
+      const health = this.health(name, now) as BackendHealth;
       const w = b.stats.window(now);
       views.push({
         candidate: c,
@@ -313,6 +313,16 @@ export class BackendPool {
     }
     plan.candidates = rankCandidates(views).map((v) => v.candidate);
     return plan;
+  }
+
+  /** Why a backend must not be asked now, or undefined when it may be. */
+  private exclusion(b: PooledBackend, now: number): string | undefined {
+    const name = b.backend.name;
+    if (this.health(name, now) === "wrong-service") return `${name}: the monitor found another service at its address`;
+    const memory = this.hostMemory(b, now);
+    if (memory) return `${name}: ${memory}`;
+    if (!canPass(b.breaker, now, this.breakerCfg)) return `${name}: circuit open`;
+    return undefined;
   }
 
   private health(name: string, now: number): BackendHealth | "wrong-service" {

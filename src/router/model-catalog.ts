@@ -16,6 +16,8 @@ interface Entry {
   names: string[];
   /** Lookup keys (see modelKeys) to the backend's spelling. */
   keys: Map<string, string>;
+  /** Requested names already looked up: the backend's spelling, or null for "not listed". */
+  resolved: Map<string, string | null>;
   /** When the list was last taken from the backend or the monitor, ms; -Infinity = never. */
   at: number;
   /** When the backend was last asked, ms, so a failing backend is not asked on every request. */
@@ -49,11 +51,16 @@ export class ModelCatalog {
   /** The backend's spelling of `model`, or undefined when it does not list it. */
   resolve(backend: string, model: string): string | undefined {
     const e = this.fresh(backend);
+    // Clients ask for the same few names over and over; remember the answer until the list changes.
+    const known = e.resolved.get(model);
+    if (known !== undefined) return known ?? undefined;
+    let hit: string | undefined;
     for (const k of modelKeys(model)) {
-      const hit = e.keys.get(k);
-      if (hit !== undefined) return hit;
+      hit = e.keys.get(k);
+      if (hit !== undefined) break;
     }
-    return undefined;
+    if (e.resolved.size < 1000) e.resolved.set(model, hit ?? null);
+    return hit;
   }
 
   /** Every model the backend is known to serve. */
@@ -136,5 +143,5 @@ export class ModelCatalog {
 function entryOf(names: string[], at: number): Entry {
   const keys = new Map<string, string>();
   for (const n of names) for (const k of modelKeys(n)) if (!keys.has(k)) keys.set(k, n);
-  return { names, keys, at, askedAt: NEVER, pending: undefined };
+  return { names, keys, resolved: new Map(), at, askedAt: NEVER, pending: undefined };
 }

@@ -35,17 +35,28 @@ export function parseCall(dialect: Dialect, raw: Buffer): ChatCall | CallError {
     const { param, message } = describeIssue(parsed.error);
     return { error: message, param };
   }
-  const body = parsed.data as Record<string, unknown> & { model: string; stream?: boolean | null };
-  let canonical: ChatRequest | undefined;
-  return {
-    dialect,
-    body,
-    raw,
-    model: body.model,
+  return new ParsedCall(dialect, parsed.data as Record<string, unknown> & { model: string; stream?: boolean | null }, raw);
+}
+
+/** A class rather than an object literal with a closure: this runs once per request. */
+class ParsedCall implements ChatCall {
+  readonly model: string;
+  readonly stream: boolean;
+  private canonicalForm: ChatRequest | undefined;
+
+  constructor(
+    readonly dialect: Dialect,
+    readonly body: Record<string, unknown> & { model: string; stream?: boolean | null },
+    readonly raw: Buffer,
+  ) {
+    this.model = body.model;
     // Ollama streams unless told not to; OpenAI only when asked.
-    stream: dialect === "openai" ? body.stream === true : body.stream !== false,
-    canonical: () => (canonical ??= toCanonical(dialect, body)),
-  };
+    this.stream = dialect === "openai" ? body.stream === true : body.stream !== false;
+  }
+
+  canonical(): ChatRequest {
+    return (this.canonicalForm ??= toCanonical(this.dialect, this.body));
+  }
 }
 
 function toCanonical(dialect: Dialect, body: Record<string, unknown>): ChatRequest {

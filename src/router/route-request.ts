@@ -10,7 +10,7 @@ import { decodeOllamaResult, encodeOllamaResult, ollamaErrorBody } from "./diale
 import { decodeOpenAiResult, encodeOpenAiResult, errorText, openAiErrorBody } from "./dialects/openai.ts";
 import { relayStream } from "./relay-stream.ts";
 import type { RunOutcome } from "./run-recorder.ts";
-import { readAll, sendUpstream, UpstreamError, type UpstreamTimeouts } from "./upstream.ts";
+import { readAll, sendUpstream, UpstreamError, type PendingUpstream, type UpstreamTimeouts } from "./upstream.ts";
 
 export interface RouteDeps {
   pool: BackendPool;
@@ -73,8 +73,8 @@ export async function routeChat(deps: RouteDeps, call: ChatCall, sink: ChatSink,
   const errors: string[] = [...plan.skipped];
   let notFound = 0;
   let timeouts = 0;
-  let cancel: (() => void) | undefined;
-  sink.onGone(() => cancel?.());
+  let current: PendingUpstream | undefined;
+  sink.onGone(() => current?.abort());
   for (const candidate of plan.candidates) {
     if (sink.gone) break;
     const b = candidate.pooled;
@@ -89,7 +89,7 @@ export async function routeChat(deps: RouteDeps, call: ChatCall, sink: ChatSink,
     const prepared = b.backend.prepare(call, candidate.model);
     const started = deps.clock();
     const pending = sendUpstream(b.target, prepared.path, prepared.body, deps.timeouts);
-    cancel = pending.abort;
+    current = pending;
     let res: IncomingMessage;
     try {
       res = await pending.response;

@@ -132,6 +132,32 @@ describe("streams cut short", () => {
   });
 });
 
+describe("clients that leave", () => {
+  it.each([
+    { name: "while the backend is still thinking", stream: false, aSim: { delayMs: 300 }, mode: "slow" as SimulatorMode },
+    { name: "in the middle of a stream", stream: true, aSim: { tokenDelayMs: 100 }, mode: "up" as SimulatorMode },
+  ])("a client leaving $name is recorded as cancelled, not held against the backend, and the router stays up", async ({ stream, aSim, mode }) => {
+    const { h, a, openai } = await setup({ aSim });
+    await a.setMode(mode);
+    const controller = new AbortController();
+    if (!stream) setTimeout(() => controller.abort(), 100);
+    const res = await fetch(`${h.url}/v1/chat/completions`, {
+      method: "POST",
+      body: JSON.stringify({ ...ask, model: "a", stream }),
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
+    if (stream) {
+      await (res as Response).body!.getReader().read();
+      controller.abort();
+    }
+    await eventually(() => expect(h.runs()[0]).toMatchObject({ outcome: "cancelled", backend: "a" }));
+    expect(h.router.snapshot().find((x) => x.name === "a")).toMatchObject({ inFlight: 0, errorRate: 0 });
+    await a.setMode("up");
+    a.setOptions({ tokenDelayMs: 1 });
+    expect((await openai.chat.completions.create({ ...ask, model: "a" })).choices[0]!.message.content).toBe(DEFAULT_REPLY);
+  });
+});
+
 describe("circuit breaker", () => {
   const onlyA = { ...ask, model: "a" };
   const snapshotOf = (h: RouterHarness) => h.router.snapshot().find((s) => s.name === "a")!;
