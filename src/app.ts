@@ -11,7 +11,13 @@ import { acquireDataLock } from "./store/data-lock.ts";
 import { openStore, type Db } from "./store/open-store.ts";
 import { createWorkspace, type OpenedWorkspace } from "./workspace/create-workspace.ts";
 import { DATABASES } from "./workspace/databases.ts";
-import { MemoryRecordWriter } from "./workspace/memory-record-writer.ts";
+import { createBoard } from "./board/create-board.ts";
+import { addRequirement } from "./requirements/add-requirement.ts";
+import { createEvidenceEngine } from "./evidence/create-evidence-engine.ts";
+import { createMonitor } from "./monitor/create-monitor.ts";
+import { createOutbox } from "./outbox/create-outbox.ts";
+import { createPipelines } from "./pipelines/create-pipelines.ts";
+import { createRouter } from "./router/create-router.ts";
 
 export const STORE_FILE = "tracker.sqlite";
 
@@ -59,8 +65,10 @@ export function createApp(config: Config, options: AppOptions): App {
       const workspace = opened.workspace;
       cleanups.push(() => workspace.close());
 
-      const records = new MemoryRecordWriter(workspace, logger);
-      cleanups.push(() => records.close());
+      // Every record goes through the durable outbox; what a previous run left unsent goes out first.
+      const records = createOutbox({ db: store, workspace, logger, now, specs: DATABASES });
+      records.start();
+      cleanups.push(() => records.stop());
 
       deps = { config, logger, fetch: fetchFn, now, store, workspace, records, live: new LiveState() };
 
@@ -69,12 +77,24 @@ export function createApp(config: Config, options: AppOptions): App {
       await records.flush();
       logger.info({ ms: Math.round(performance.now() - started), workspace: config.workspace.kind, url: opened.server?.url }, "workspace ready");
 
-      const services: Service[] = [];
-      const handlers: RouteHandler[] = [healthz(deps)];
+      const monitor = createMonitor(deps);
+      const router = createRouter(deps);
+      cleanups.push(() => router.stop());
+      const pipelines = createPipelines(deps, router);
+      const evidence = createEvidenceEngine(deps);
+      const serviceNames = config.services.map((s) => s.name);
+      const board = createBoard({
+        ...deps,
+        workspaceUrl: opened.server?.url,
+        addRequirement: (input) => addRequirement(workspace, input, serviceNames),
+      });
+      const services: Service[] = [monitor, evidence];
+      const handlers: RouteHandler[] = [healthz(deps), monitor.metricsHandler, router.handler, pipelines.handler, board.handler];
       const [host, port] = splitListen(config.http.listen);
-      http = await startHttpServer({ host, port, apiKey: config.http.apiKey, handlers, logger });
+      http = await startHttpServer({ host, port, apiKey: config.http.apiKey, isPublic: board.isPublic, handlers, logger });
       cleanups.push(() => http!.close());
       lock.update({ httpUrl: http.url, workspaceUrl: opened.server?.url });
+      void board.warm();
 
       for (const s of services) {
         await s.start();

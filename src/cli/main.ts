@@ -1,16 +1,31 @@
 import { TrackerError } from "../shared/errors.ts";
 import { checkConfigCommand } from "./check-config.ts";
+import { checkWorkspaceCommand } from "./check-workspace.ts";
+import { explainCommand } from "./explain.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { initCommand } from "./init.ts";
 import { probeCommand } from "./probe.ts";
 import { writeLine } from "./parse-args.ts";
+import { reportCommand } from "./report.ts";
 import { requirementCommand } from "./requirement.ts";
+import { routeCommand } from "./route.ts";
 import { startCommand } from "./start.ts";
 import { statusCommand } from "./status.ts";
 
 /** Every command, keyed by its own name. */
 export const COMMANDS: ReadonlyMap<string, Command> = new Map(
-  [startCommand, statusCommand, probeCommand, initCommand, checkConfigCommand, requirementCommand].map((c) => [c.name, c] as const),
+  [
+    startCommand,
+    statusCommand,
+    explainCommand,
+    probeCommand,
+    routeCommand,
+    reportCommand,
+    requirementCommand,
+    initCommand,
+    checkConfigCommand,
+    checkWorkspaceCommand,
+  ].map((c) => [c.name, c] as const),
 );
 
 function usage(): string {

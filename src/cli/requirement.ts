@@ -1,32 +1,11 @@
 import { loadConfig } from "../config/load-config.ts";
-import { requirementFromTemplate, GENERIC_TEMPLATES } from "../requirements/catalog.ts";
-import { requirementPage, requirementSeed } from "../requirements/sync-requirements.ts";
+import { GENERIC_TEMPLATES, requirementFromTemplate } from "../requirements/catalog.ts";
+import { addRequirement } from "../requirements/add-requirement.ts";
 import { TrackerError } from "../shared/errors.ts";
 import { silentLogger } from "../shared/logger.ts";
-import { DATABASES, REQUIREMENTS } from "../workspace/databases.ts";
-import type { Workspace } from "../workspace/workspace.ts";
 import type { Command } from "./command.ts";
 import { openWorkspaceForWriting } from "./open-data.ts";
 import { CONFIG_OPTION, parseCommandArgs, writeLine } from "./parse-args.ts";
-
-export interface AddRequirementInput {
-  template: string;
-  id: string;
-  title: string;
-  service: string;
-}
-
-/** Adds a requirement from a generic template; an id already in the workspace is refused, never overwritten. */
-export async function addRequirement(workspace: Workspace, input: AddRequirementInput, knownServices: readonly string[]): Promise<void> {
-  const requirement = requirementFromTemplate(input, knownServices);
-  for (const spec of DATABASES) await workspace.ensureDatabase(spec);
-  const existing = await workspace.readRows(REQUIREMENTS.name);
-  if (existing.some((r) => r.key === requirement.id)) {
-    throw new TrackerError("USAGE", `--id: requirement ${requirement.id} already exists in the workspace`, { exitCode: 2 });
-  }
-  await workspace.upsertRow(REQUIREMENTS.name, requirement.id, { seed: requirementSeed(requirement) });
-  await workspace.writePage(requirementPage(requirement));
-}
 
 export const requirementCommand: Command = {
   name: "requirement",

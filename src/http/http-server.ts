@@ -12,6 +12,8 @@ export interface HttpServerOptions {
   port: number;
   /** When set, every request except /healthz must carry `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
+  /** Paths that carry no data (the board's page and assets) and so need no key: a browser cannot send one to open a page. */
+  isPublic?: (url: URL) => boolean;
   handlers: RouteHandler[];
   logger: Logger;
 }
@@ -29,7 +31,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const expected = options.apiKey ? Buffer.from(`Bearer ${options.apiKey}`) : undefined;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://tracker.local");
-    if (expected && url.pathname !== "/healthz" && !authorised(req.headers.authorization, expected)) {
+    if (expected && url.pathname !== "/healthz" && !options.isPublic?.(url) && !authorised(req.headers.authorization, expected)) {
       sendJson(res, 401, { error: { message: "missing or wrong bearer key", type: "authentication_error", code: "unauthorized" } });
       return;
     }

@@ -125,6 +125,8 @@ export class EmbeddedServer implements DocSource {
     }
     for (const c of this.connections.splice(0)) await c.disconnect().catch(() => undefined);
     this.handles.clear();
+    // ws's server leaves open sockets alone when it closes; end them so clients see the close and reconnect.
+    for (const client of this.server.webSocketServer.clients) client.terminate();
     await this.server.destroy();
   }
 }
