@@ -49,7 +49,6 @@ async function main(): Promise<number> {
     throw err;
   }
 
-  const monitored = (await fetch(`${app.httpUrl}/metrics`).catch(() => undefined))?.status === 200;
   const control = inventory.controlUrl;
   const lines = [
     "",
@@ -74,7 +73,6 @@ async function main(): Promise<number> {
     "",
     "Ctrl-C stops the tracker and the simulators.",
   ];
-  if (!monitored) lines.push("", "NOTE: this build's tracker does not run the monitor yet (no /metrics): services will not be probed.");
   console.log(lines.join("\n"));
 
   await new Promise<void>((resolve) => {

@@ -2,10 +2,9 @@
 // tracker from the config file given, then reports its own CPU time and RSS to the parent every --sample seconds.
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load-config.ts";
-import { createMonitor } from "../../src/monitor/create-monitor.ts";
 import { createLogger } from "../../src/shared/logger.ts";
 
-const [configPath, sampleArg, monitorArg] = process.argv.slice(2);
+const [configPath, sampleArg] = process.argv.slice(2);
 if (!configPath || !process.send) {
   console.error("usage: forked by monitor-soak.ts with <config> <sampleSeconds>");
   process.exit(2);
@@ -14,15 +13,7 @@ const { config } = loadConfig(configPath, {});
 const logger = createLogger({ level: "warn" });
 const app = createApp(config, { logger });
 await app.start();
-
-// Until src/app.ts wires the monitor, the bench starts it over the app's own deps, so what is measured is the same.
-let extra: { stop(): Promise<void> } | undefined;
-if (monitorArg !== "no-monitor" && (await fetch(`${app.httpUrl}/metrics`).catch(() => undefined))?.status !== 200) {
-  const monitor = createMonitor(app.deps);
-  await monitor.start();
-  extra = monitor;
-}
-process.send({ type: "started", httpUrl: app.httpUrl, monitorFromBench: extra !== undefined });
+process.send({ type: "started", httpUrl: app.httpUrl });
 
 const sampleMs = Number(sampleArg ?? 10) * 1000;
 const timer = setInterval(() => {
@@ -33,7 +24,6 @@ process.on("message", (m: { type?: string }) => {
   if (m.type !== "stop") return;
   clearInterval(timer);
   void (async () => {
-    await extra?.stop();
     await app.stop();
     process.exit(0);
   })();

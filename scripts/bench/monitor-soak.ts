@@ -2,8 +2,7 @@
 // core and <= 120 MB RSS, with no upward trend. The tracker runs in a child process (the simulators stay here, so
 // their work is not counted) and reports process.cpuUsage() and RSS every 10 s; this prints each sample, then the
 // averages and least-squares trend lines.
-// Usage: node --import tsx scripts/bench/monitor-soak.ts [--minutes 10] [--interval 30s] [--sample 10] [--no-monitor]
-// (--no-monitor: the tracker without the monitor, for a baseline, as long as src/app.ts does not wire it itself)
+// Usage: node --import tsx scripts/bench/monitor-soak.ts [--minutes 10] [--interval 30s] [--sample 10]
 import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +11,7 @@ import { parseArgs } from "node:util";
 import { startInventory } from "../simulators/run-inventory.ts";
 import { inventoryConfig, writeConfig } from "./monitor-inventory.ts";
 
-const { values } = parseArgs({ options: { minutes: { type: "string", default: "10" }, interval: { type: "string", default: "30s" }, sample: { type: "string", default: "10" }, "no-monitor": { type: "boolean" } } });
+const { values } = parseArgs({ options: { minutes: { type: "string", default: "10" }, interval: { type: "string", default: "30s" }, sample: { type: "string", default: "10" } } });
 const minutes = Number(values.minutes);
 const sampleS = Number(values.sample);
 if (!(minutes > 0) || !(sampleS > 0) || !/^\d+(ms|s|m)$/.test(values.interval!)) {
@@ -49,16 +48,16 @@ writeConfig(
   inventoryConfig(inventory, { dataDir, interval: values.interval!, openAfter: 3, resolveAfter: 2, processMatch: "monitor-soak", logLevel: "warn" }),
   "monitor-soak.ts: the reference inventory against its simulators",
 );
-const child = fork(join(import.meta.dirname, "monitor-soak-tracker.ts"), [configPath, String(sampleS), values["no-monitor"] ? "no-monitor" : "monitor"], {
+const child = fork(join(import.meta.dirname, "monitor-soak-tracker.ts"), [configPath, String(sampleS)], {
   execArgv: ["--import", "tsx"],
   stdio: ["ignore", "inherit", "inherit", "ipc"],
 });
 const samples: Sample[] = [];
 let started: (() => void) | undefined;
 const startedP = new Promise<void>((r) => (started = r));
-child.on("message", (m: { type: string } & Partial<Sample> & { monitorFromBench?: boolean; httpUrl?: string }) => {
+child.on("message", (m: { type: string } & Partial<Sample> & { httpUrl?: string }) => {
   if (m.type === "started") {
-    console.log(`tracker started (${m.httpUrl}); ${inventory.services.length} simulated services + host + process, probe interval ${values.interval}${m.monitorFromBench ? "; monitor started by the bench (src/app.ts does not wire it yet)" : ""}`);
+    console.log(`tracker started (${m.httpUrl}); ${inventory.services.length} simulated services + host + process, probe interval ${values.interval}`);
     started!();
     return;
   }
