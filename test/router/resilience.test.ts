@@ -22,7 +22,7 @@ interface Setup {
 }
 
 async function setup(
-  options: { aKind?: SimulatorKind; routerYaml?: string; breaker?: string; extraServices?: string; aSim?: object; bSim?: object } = {},
+  options: { aKind?: SimulatorKind; routerYaml?: string; breaker?: string; timeouts?: string; extraServices?: string; aSim?: object; bSim?: object } = {},
 ): Promise<Setup> {
   const a = await startSimulator(options.aKind ?? "ollama", { models: [options.aKind && options.aKind !== "ollama" ? "shared" : "shared:latest"], tokenDelayMs: 1, loadMs: 1, ...options.aSim });
   const b = await startSimulator("openai-compatible", { models: ["shared"], tokenDelayMs: 1, loadMs: 1, ...options.bSim });
@@ -34,7 +34,7 @@ async function setup(
 ${options.extraServices ?? ""}
 router:
   backends: [a, b]
-  timeouts: { connect: 500ms, firstByte: 400ms, idle: 400ms }
+  timeouts: ${options.timeouts ?? "{ connect: 1s, firstByte: 3s, idle: 3s }"}
   breaker: ${options.breaker ?? "{ failures: 1000, cooldown: 10s }"}
 ${options.routerYaml ?? ""}`);
   open.unshift(h);
@@ -48,10 +48,10 @@ describe("fallback before the first byte", () => {
   it.each([
     { name: "down (connection refused)", mode: "down" },
     { name: "answering 500", mode: "error-500" },
-    { name: "hung before the first byte", mode: "hung" },
+    { name: "hung before the first byte", mode: "hung", timeouts: "{ connect: 1s, firstByte: 1s, idle: 3s }" },
     { name: "closing the connection without an answer", mode: "close" },
-  ] as { name: string; mode: SimulatorMode }[])("a backend $name is skipped for the next one, streamed and not", async ({ mode }) => {
-    const { h, a, b, openai } = await setup();
+  ] as { name: string; mode: SimulatorMode; timeouts?: string }[])("a backend $name is skipped for the next one, streamed and not", async ({ mode, timeouts }) => {
+    const { h, a, b, openai } = await setup({ timeouts });
     await a.setMode(mode);
     const { data, response } = await openai.chat.completions.create(ask).withResponse();
     expect(data.choices[0]!.message.content).toBe(DEFAULT_REPLY);
@@ -78,7 +78,7 @@ describe("fallback before the first byte", () => {
   });
 
   it("every backend hanging gives a 504", async () => {
-    const { a, b, openai } = await setup();
+    const { a, b, openai } = await setup({ timeouts: "{ connect: 1s, firstByte: 500ms, idle: 3s }" });
     await a.setMode("hung");
     await b.setMode("hung");
     await expect(openai.chat.completions.create(ask)).rejects.toMatchObject({ status: 504 });
@@ -123,7 +123,7 @@ describe("streams cut short", () => {
   });
 
   it("a stream that stalls longer than the idle timeout ends with an error", async () => {
-    const { h, openai } = await setup({ aSim: { tokenDelayMs: 2000 } });
+    const { h, openai } = await setup({ aSim: { tokenDelayMs: 5000 }, timeouts: "{ connect: 1s, firstByte: 3s, idle: 500ms }" });
     const err = await (async () => {
       for await (const chunk of await openai.chat.completions.create({ ...ask, stream: true })) void chunk;
     })().catch((e: unknown) => e);
