@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigSchema } from "../../src/config/schema.ts";
-import { createMetricReader } from "../../src/evidence/create-metric-reader.ts";
 import type { Criterion } from "../../src/evidence/criterion.ts";
 import { decideStatus, evaluateRequirement } from "../../src/evidence/evaluate-requirement.ts";
+import { evaluateRequirements } from "../../src/evidence/evaluate-requirements.ts";
 import type { CriterionResult } from "../../src/evidence/judge-criterion.ts";
 import type { MetricReading } from "../../src/evidence/metrics/metric.ts";
 import { seededStore } from "./seed-store.ts";
@@ -116,18 +116,18 @@ describe("evaluateRequirement() over a seeded store", () => {
   });
   afterEach(() => store.close());
 
-  it("a criterion with only old data is unverified, never passed", () => {
+  it("a criterion with only old data is unverified, never passed", async () => {
     // A day of perfect checks that stopped ten minutes ago: the 24h availability is 100 %, but stale.
     store.observations("mlx", NOW - 86_400_000, NOW - 10 * MIN, 30_000);
-    const ev = evaluateRequirement({ id: "FR-2", title: "t", criteria: "availability(mlx) >= 99% over 24h" }, createMetricReader(store.db, CONFIG, NOW), { config: CONFIG, now: NOW });
-    expect(ev.criteria[0]).toMatchObject({ result: "unverified", measured: "100%", latestAt: NOW - 10 * MIN, reason: expect.stringMatching(/newest sample is 10m old; probe evidence must be under 1.5m old/) });
-    expect(ev.status).toBe("Unverified");
+    const [ev] = await evaluateRequirements([{ id: "FR-2", title: "t", criteria: "availability(mlx) >= 99% over 24h" }], { store: store.db, config: CONFIG }, NOW);
+    expect(ev!.criteria[0]).toMatchObject({ result: "unverified", measured: "100%", latestAt: NOW - 10 * MIN, reason: expect.stringMatching(/newest sample is 10m old; probe evidence must be under 1.5m old/) });
+    expect(ev!.status).toBe("Unverified");
   });
 
-  it("the same data read at its time passes", () => {
+  it("the same data read at its time passes", async () => {
     store.observations("mlx", NOW - 86_400_000, NOW - 10 * MIN, 30_000);
     const then = NOW - 10 * MIN;
-    const ev = evaluateRequirement({ id: "FR-2", title: "t", criteria: "availability(mlx) >= 99% over 24h" }, createMetricReader(store.db, CONFIG, then), { config: CONFIG, now: then });
-    expect(ev.status).toBe("Verified");
+    const [ev] = await evaluateRequirements([{ id: "FR-2", title: "t", criteria: "availability(mlx) >= 99% over 24h" }], { store: store.db, config: CONFIG }, then);
+    expect(ev!.status).toBe("Verified");
   });
 });

@@ -4,6 +4,7 @@ import { ConfigSchema, type Config } from "../../src/config/schema.ts";
 import { createMetricReader } from "../../src/evidence/create-metric-reader.ts";
 import type { MetricReading } from "../../src/evidence/metrics/metric.ts";
 import { METRICS, createMetricRegistry } from "../../src/evidence/metrics/registry.ts";
+import { slices } from "../../src/evidence/metrics/store-query.ts";
 import { parseCriteria } from "../../src/evidence/parse-criteria.ts";
 import { seededStore, type Seeder } from "./seed-store.ts";
 
@@ -172,6 +173,22 @@ const CASES: Case[] = [
     want: { value: 198, samples: 200 },
   },
   {
+    name: "router.overhead.p95() over a window read in several slices is exact",
+    criterion: "router.overhead.p95 < 2ms over 7d",
+    seed: (s) => {
+      for (let i = 0; i < 1008; i++) s.run({ type: "chat", at: NOW - i * 10 * MIN, overheadMs: (i % 100) + 1 });
+    },
+    want: { value: 95, samples: 1008, latestAt: NOW },
+  },
+  {
+    name: "router.success_rate() sums every slice of a long window",
+    criterion: "router.success_rate >= 99% over 7d",
+    seed: (s) => {
+      for (let i = 0; i < 1000; i++) s.run({ type: "chat", at: NOW - 5 - i * 10 * MIN, outcome: i % 50 === 0 ? "error" : "ok" });
+    },
+    want: { value: 98, samples: 1000, latestAt: NOW - 5 },
+  },
+  {
     name: "router.success_rate() is the share of ok chat runs",
     criterion: "router.success_rate >= 99%",
     seed: (s) => {
@@ -205,6 +222,15 @@ const CASES: Case[] = [
       s.observations("ollama", NOW - HOUR + 30_000 + 7_000, NOW, 30_000, (_at, i) => ({ status: i < 6 || i >= 100 ? "down" : "cold" }));
     },
     want: { value: 95, samples: 120 },
+  },
+  {
+    name: "router.availability() over a day counts each round once across slices",
+    criterion: "router.availability >= 99% over 24h",
+    seed: (s) => {
+      s.observations("mlx", NOW - 24 * HOUR + 30_000, NOW, 30_000, (_at, i) => ({ status: i % 10 === 0 ? "down" : "up" }));
+      s.observations("ollama", NOW - 24 * HOUR + 37_000, NOW, 30_000, () => ({ status: "down" }));
+    },
+    want: { value: 90, samples: 2880 },
   },
   {
     name: "router.availability() takes the backends named",
@@ -391,15 +417,15 @@ describe("metrics over a seeded store", () => {
   });
   afterEach(() => store.close());
 
-  const readOne = (criterion: string, config = CONFIG): MetricReading => {
+  const readOne = async (criterion: string, config = CONFIG): Promise<MetricReading> => {
     const parsed = parseCriteria(criterion, { services: config.services.map((s) => s.name) });
     expect(parsed.errors).toEqual([]);
-    return createMetricReader(store.db, config, NOW)(parsed.criteria[0]!);
+    return createMetricReader(store.db, config, NOW).load(parsed.criteria[0]!);
   };
 
-  it.each(CASES)("$name", ({ criterion, seed, want, config }) => {
+  it.each(CASES)("$name", async ({ criterion, seed, want, config }) => {
     seed(store);
-    const reading = readOne(criterion, config);
+    const reading = await readOne(criterion, config);
     if ("none" in want) {
       expect(reading.found).toBe(false);
       if (!reading.found) expect(reading.reason).toMatch(want.none);
@@ -419,10 +445,24 @@ describe("metrics over a seeded store", () => {
     expect([...METRICS.keys()].filter((m) => !covered.has(m))).toEqual([]);
   });
 
-  it("createMetricReader() turns a failing query into no data", () => {
+  it("createMetricReader() turns a failing query into no data", async () => {
     store.db.exec("DROP TABLE runs");
-    const reading = readOne("router.success_rate >= 99%");
+    const reading = await readOne("router.success_rate >= 99%");
     expect(reading).toMatchObject({ found: false, reason: expect.stringMatching(/store query failed: .*runs/) });
+  });
+});
+
+describe("slices()", () => {
+  it.each([
+    { name: "a window shorter than a slice", since: 1000, until: 5000, slice: 10_000, align: 1, want: [[1000, 5000]] },
+    { name: "slices of equal length", since: 0, until: 29_999, slice: 10_000, align: 1, want: [[0, 9999], [10_000, 19_999], [20_000, 29_999]] },
+    { name: "a last short slice", since: 5, until: 25, slice: 10, align: 1, want: [[5, 14], [15, 24], [25, 25]] },
+    { name: "edges on bucket multiples", since: 7, until: 100, slice: 40, align: 30, want: [[7, 29], [30, 59], [60, 89], [90, 100]] },
+    { name: "slices of several buckets", since: 7, until: 200, slice: 65, align: 30, want: [[7, 59], [60, 119], [120, 179], [180, 200]] },
+  ])("slices() cuts $name", async ({ since, until, slice, align, want }) => {
+    const got: [number, number][] = [];
+    for await (const s of slices(since, until, slice, align)) got.push(s);
+    expect(got).toEqual(want);
   });
 });
 

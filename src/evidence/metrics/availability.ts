@@ -1,6 +1,6 @@
 import { roundSignificant } from "../units.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { FAILURE_STATUSES_SQL, prepared, windowText } from "./store-query.ts";
+import { FAILURE_STATUSES_SQL, prepared, windowText, yieldToLoop } from "./store-query.ts";
 
 const COUNT_SQL = `SELECT count(*) AS n, coalesce(sum(status IN ${FAILURE_STATUSES_SQL}), 0) AS failures, max(at) AS latest
   FROM observations WHERE service = ? AND at >= ? AND at <= ?`;
@@ -12,10 +12,11 @@ interface Count {
 }
 
 /** Share of probe checks per service that were not a failure (down, wrong-service); the worst service decides. */
-function queryAvailability(ctx: QueryContext): MetricReading {
+async function queryAvailability(ctx: QueryContext): Promise<MetricReading> {
   const stmt = prepared(ctx.db, COUNT_SQL);
   const per: { service: string; pct: number; n: number; failures: number; latest: number }[] = [];
   for (const service of ctx.args) {
+    await yieldToLoop();
     const c = stmt.get(service, ctx.since, ctx.until) as Count;
     if (c.n === 0 || c.latest === null) return noData(`no observations of ${service} ${windowText(ctx.since, ctx.until)}`, [...ctx.args]);
     per.push({ service, pct: ((c.n - c.failures) / c.n) * 100, n: c.n, failures: c.failures, latest: c.latest });

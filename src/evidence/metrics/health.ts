@@ -1,6 +1,6 @@
 import { formatDuration } from "../../shared/duration.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { numbers, percentile, serviceNames, windowText } from "./store-query.ts";
+import { concat, numbers, percentile, serviceNames, windowText, yieldToLoop } from "./store-query.ts";
 
 const TIMES_SQL = "SELECT at FROM observations WHERE service = ? AND at >= ? AND at <= ? ORDER BY at";
 
@@ -9,7 +9,7 @@ const TIMES_SQL = "SELECT at FROM observations WHERE service = ? AND at >= ? AND
  * ones named). A service with fewer than two observations in the window has no gap to measure: no data.
  */
 function checkInterval(stat: "max" | "p95") {
-  return (ctx: QueryContext): MetricReading => {
+  return async (ctx: QueryContext): Promise<MetricReading> => {
     const services = ctx.args.length > 0 ? [...ctx.args] : serviceNames(ctx.config);
     if (services.length === 0) return noData("no services in the config");
     const perService: Float64Array[] = [];
@@ -17,6 +17,7 @@ function checkInterval(stat: "max" | "p95") {
     let worst = { service: "", gap: -1 };
     let stalest = Number.POSITIVE_INFINITY;
     for (const service of services) {
+      await yieldToLoop();
       const times = numbers(ctx.db, TIMES_SQL, service, ctx.since, ctx.until);
       if (times.length < 2) return noData(`${times.length === 0 ? "no" : "one"} observation of ${service} ${windowText(ctx.since, ctx.until)}`, services);
       const gaps = new Float64Array(times.length - 1);
@@ -29,16 +30,7 @@ function checkInterval(stat: "max" | "p95") {
       samples += gaps.length;
       stalest = Math.min(stalest, times[times.length - 1]!);
     }
-    let value = worst.gap;
-    if (stat === "p95") {
-      const all = new Float64Array(samples);
-      let offset = 0;
-      for (const part of perService) {
-        all.set(part, offset);
-        offset += part.length;
-      }
-      value = percentile(all, 95);
-    }
+    const value = stat === "max" ? worst.gap : percentile(concat(perService), 95);
     return {
       found: true,
       value,

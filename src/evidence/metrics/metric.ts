@@ -53,7 +53,8 @@ export interface MetricDef {
   /** The window when the criterion names none, e.g. "1h". */
   defaultWindow: string;
   source: Source;
-  query(ctx: QueryContext): MetricReading;
+  /** Answers from the store; a long window may be read in slices, giving the event loop a turn between them. */
+  query(ctx: QueryContext): MetricReading | Promise<MetricReading>;
 }
 
 export function noData(reason: string, services?: string[]): MetricReading {

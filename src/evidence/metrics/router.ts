@@ -1,7 +1,7 @@
 import { parseDuration } from "../../shared/duration.ts";
 import { roundSignificant } from "../units.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
-import { FAILURE_STATUSES_SQL, prepared, windowText } from "./store-query.ts";
+import { FAILURE_STATUSES_SQL, SLICE_MS, prepared, slices, windowText } from "./store-query.ts";
 import { runPercentile, runSuccessRate } from "./run-queries.ts";
 
 /** The probe kinds that serve chat, when router.backends leaves the list to the config. */
@@ -16,13 +16,20 @@ const roundsSql = (n: number): string => `SELECT count(*) AS rounds, coalesce(su
  * % of probe rounds (buckets of the longest backend interval) in which at least one router backend was not
  * failing: whether the router had somewhere to send a request, with or without traffic.
  */
-function queryRouterAvailability(ctx: QueryContext): MetricReading {
+async function queryRouterAvailability(ctx: QueryContext): Promise<MetricReading> {
   const backends =
     ctx.args.length > 0 ? [...ctx.args] : (ctx.config.router.backends ?? ctx.config.services.filter((s) => LLM_KINDS.has(s.kind)).map((s) => s.name));
   if (backends.length === 0) return noData("no router backends in the config");
   const byName = new Map(ctx.config.services.map((s) => [s.name, s] as const));
   const bucketMs = Math.max(...backends.map((b) => parseDuration(byName.get(b)?.interval ?? ctx.config.probe.interval) ?? 30_000));
-  const r = prepared(ctx.db, roundsSql(backends.length)).get(...backends, ctx.since, ctx.until, bucketMs) as { rounds: number; up: number; latest: number | null };
+  const r = { rounds: 0, up: 0, latest: null as number | null };
+  // Slice edges fall on bucket edges, so each round is counted in exactly one slice.
+  for await (const [lo, hi] of slices(ctx.since, ctx.until, SLICE_MS, bucketMs)) {
+    const part = prepared(ctx.db, roundsSql(backends.length)).get(...backends, lo, hi, bucketMs) as { rounds: number; up: number; latest: number | null };
+    r.rounds += part.rounds;
+    r.up += part.up;
+    if (part.latest !== null) r.latest = Math.max(r.latest ?? part.latest, part.latest);
+  }
   if (r.rounds === 0 || r.latest === null) return noData(`no observations of ${backends.join(", ")} ${windowText(ctx.since, ctx.until)}`, backends);
   const pct = (r.up / r.rounds) * 100;
   return {

@@ -50,6 +50,40 @@ export function numbers(db: Db, sql: string, ...params: unknown[]): Float64Array
   return out.subarray(0, n);
 }
 
+/** How much of a window is read in one go: a slice of router runs at 1 req/s is ~20k rows, a few ms. */
+export const SLICE_MS = 6 * 3_600_000;
+
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The window [since, until] (both inclusive, integer ms) in consecutive slices, with a turn of the event loop
+ * between them: better-sqlite3 is synchronous, and a 7-day window read at once would hold up every request the
+ * router is serving for hundreds of ms. `align` makes slice edges multiples of it, so buckets stay whole.
+ */
+export async function* slices(since: number, until: number, sliceMs = SLICE_MS, align = 1): AsyncGenerator<[number, number]> {
+  const step = Math.max(align, Math.floor(sliceMs / align) * align);
+  let lo = since;
+  while (lo <= until) {
+    const edge = (Math.floor(lo / align) + 1) * align + step - align;
+    const hi = Math.min(until, Math.max(lo, edge - 1));
+    yield [lo, hi];
+    if (hi >= until) return;
+    lo = hi + 1;
+    await yieldToLoop();
+  }
+}
+
+/** Concatenates typed arrays. */
+export function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
 /** Nearest-rank percentile (p in 0–100) of the values; sorts them in place. */
 export function percentile(values: Float64Array, p: number): number {
   values.sort();
