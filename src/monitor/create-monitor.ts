@@ -99,6 +99,13 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
   };
   // A closed window already aggregates a few minutes of checks, so one bad window opens and one good one resolves.
   const performanceConfig: TransitionConfig = { ...downConfig, openAfter: 1, resolveAfter: 1 };
+  const defaultIntervalMs = parseDuration(config.probe.interval) ?? 30_000;
+  const sustainMs = parseDuration(config.alerts.resourceSustain) ?? 120_000;
+  /** Resource conditions open after openAfter checks, or as many as cover resourceSustain at the service's interval. */
+  const resourceConfig = (service: ServiceConfig): TransitionConfig => {
+    const intervalMs = (service.interval ? parseDuration(service.interval) : undefined) ?? defaultIntervalMs;
+    return { ...downConfig, openAfter: Math.max(downConfig.openAfter, Math.ceil(sustainMs / intervalMs)) };
+  };
   const windowMs = parseDuration(config.health.window) ?? 300_000;
   const retentionMs = parseDuration(config.health.retention) ?? 30 * 86_400_000;
 
@@ -137,13 +144,13 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
     else restarts.onSuccess(service);
 
     for (const r of resourceReadings(service, result)) {
-      await incidents.observe({ service: service.name, kind: "resource", aspect: r.aspect }, r.event, r.info, downConfig);
+      await incidents.observe({ service: service.name, kind: "resource", aspect: r.aspect }, r.event, r.info, resourceConfig(service));
     }
   }
 
   const scheduler = new Scheduler({
     services: config.services,
-    intervalMs: parseDuration(config.probe.interval) ?? 30_000,
+    intervalMs: defaultIntervalMs,
     timeoutMs: parseDuration(config.probe.timeout) ?? 5000,
     concurrency: config.probe.concurrency,
     fetch: deps.fetch,

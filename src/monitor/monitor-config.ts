@@ -33,6 +33,8 @@ export const AlertsConfigSchema = z.object({
   degradationFactor: z.number().min(1).default(2),
   /** ...and only when it is also this many ms over the baseline, so 2 ms → 5 ms is not an alert. */
   degradationMinMs: z.number().min(0).default(50),
+  /** A host resource must stay over its threshold this long (in checks in a row) before it opens an incident: CPU spikes are not exhaustion. */
+  resourceSustain: DurationSchema.default("2m"),
   /** Closed health windows needed in the previous 24 h before a baseline is trusted. */
   baselineMinWindows: z.number().int().min(1).default(6),
   /** Time limit of one webhook request. */

@@ -166,7 +166,7 @@ describe("createMonitor()", () => {
   });
 
   it("opens a resource incident when a host reading stays over its threshold, and resolves it", async () => {
-    h = await monitorHarness({ ...BASE, incidents: { openAfter: 2, resolveAfter: 1 }, services: [{ name: "host", kind: "host", thresholds: { memoryPct: 90 } }] });
+    h = await monitorHarness({ ...BASE, incidents: { openAfter: 2, resolveAfter: 1 }, alerts: { groupWindow: "50ms", resourceSustain: "1m" }, probe: { interval: "30s" }, services: [{ name: "host", kind: "host", thresholds: { memoryPct: 90 } }] });
     const over = result("degraded", { metrics: { "memory.used_pct": 95.5, "disk.used_pct": 40, "cpu.used_pct": 12 } });
     h.set("host", over, over, result("up", { metrics: { "memory.used_pct": 50, "disk.used_pct": 40, "cpu.used_pct": 12 } }));
     await probe(3);
@@ -175,6 +175,15 @@ describe("createMonitor()", () => {
     expect(inc!.id).toMatch(/^host-resource-memory-/);
     expect(inc!.summary).toBe("host: memory at 95.5 % (threshold 90 %)");
     expect(alertRows(h.store).map((a) => a.kind)).toEqual(["resource", "resolved"]);
+  });
+
+  it("waits resourceSustain before a resource incident opens, however low openAfter is", async () => {
+    h = await monitorHarness({ ...BASE, incidents: { openAfter: 1 }, alerts: { groupWindow: "50ms", resourceSustain: "2m" }, probe: { interval: "30s" }, services: [{ name: "host", kind: "host" }] });
+    h.set("host", result("degraded", { metrics: { "cpu.used_pct": 99 } }));
+    await probe(3);
+    expect(incidentRows(h.store)).toHaveLength(0);
+    await probe(1); // the fourth check in a row covers 2 minutes at 30 s
+    expect(incidentRows(h.store).map((i) => i.id)).toEqual([expect.stringMatching(/^host-resource-cpu-/)]);
   });
 
   it("opens a performance incident when a window's p95 is over its 24 h baseline × degradationFactor", async () => {
