@@ -38,7 +38,8 @@ const MAX_BACKOFF_MS = 10 * 60_000;
  * Sends alerts to the log at once and to the webhooks through a bounded in-memory queue, so a webhook that is
  * down or slow never holds up probing: send() only queues. Alerts of one kind that come within groupWindow go
  * out as one grouped message (not a storm). Failed requests are retried with exponential backoff up to
- * `attempts`; every attempt, on every channel, is a row in the `alerts` table.
+ * `attempts`. Every attempt on every channel is recorded in the `alerts` table, one row per alert the message
+ * carried (a grouped message of ten incidents is ten rows), so each incident's delivery can be looked up.
  */
 export class AlertDispatcher {
   private readonly o: AlertDispatcherOptions;
