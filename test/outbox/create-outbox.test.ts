@@ -99,6 +99,25 @@ describe("createOutbox()", () => {
     expect(outbox.stats()).toMatchObject({ pending: 0, parked: 0 });
   });
 
+  it("delivers what was queued when AppFlowy was already down at start, creating the grid once it is back", async () => {
+    const fake = await startFakeAppFlowy();
+    const workspace = connect(fake);
+    const outbox = createOutbox({ db: store(), workspace, logger: silentLogger(), baseDelayMs: 20, maxDelayMs: 200 });
+    cleanups.push(async () => {
+      await outbox.stop();
+      await workspace.close();
+      await fake.stop();
+    });
+    fake.setFault({ mode: "down" });
+    await expect(workspace.ensureDatabase(REQUIREMENTS)).rejects.toMatchObject({ retryable: true });
+    outbox.start();
+    queue(outbox, 25);
+    await expect.poll(() => outbox.stats().retries, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    fake.clearFault();
+    await outbox.flush();
+    expectExactlyOnce(fake, 25);
+  });
+
   it("waits out Retry-After during a 429 storm before sending again", async () => {
     const { fake, outbox } = await onDouble({}, { baseDelayMs: 10, maxDelayMs: 50 });
     fake.setFault({ mode: "429", count: 3, retryAfterS: 1 });

@@ -54,6 +54,8 @@ export class AppFlowyWorkspace implements Workspace {
   private readonly failureHoldMs: number;
   private readonly updates: Limiter;
   private readonly grids = new Map<string, Promise<Grid>>();
+  /** Specs passed to ensureDatabase, kept even when it failed, so the first write can finish the job. */
+  private readonly specs = new Map<string, DatabaseSpec>(DATABASES.map((d) => [d.name, d]));
   private resolved: Promise<GridEnv> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -80,6 +82,7 @@ export class AppFlowyWorkspace implements Workspace {
 
   async ensureDatabase(spec: DatabaseSpec): Promise<void> {
     return this.track(async () => {
+      this.specs.set(spec.name, spec);
       const env = await this.env();
       const cached = this.grids.get(spec.name);
       const grid = cached ? await cached.catch(() => undefined) : undefined;
@@ -92,7 +95,7 @@ export class AppFlowyWorkspace implements Workspace {
   async upsertRow(database: string, key: string, write: RowWrite): Promise<void> {
     return this.track(async () => {
       const env = await this.env();
-      const grid = await this.grid(env, database);
+      const grid = await this.grid(env, database, true);
       const { spec } = grid;
       checkCells(spec, write.set ?? {}, "tracker");
       checkCells(spec, write.seed ?? {}, "any");
@@ -250,13 +253,17 @@ export class AppFlowyWorkspace implements Workspace {
     return env(viewId);
   }
 
-  /** The grid of a database: ensured earlier, or one of the tracker's six found (not created) on first use. */
-  private grid(env: GridEnv, database: string): Promise<Grid> {
+  /**
+   * The grid of a database. One that ensureDatabase could not finish (AppFlowy was down at start) or one of the
+   * tracker's six is opened on first use, and created if missing when `create` (writes), so queued writes need no
+   * restart to land.
+   */
+  private grid(env: GridEnv, database: string, create = false): Promise<Grid> {
     const cached = this.grids.get(database);
     if (cached) return cached;
-    const spec = DATABASES.find((d) => d.name === database);
+    const spec = this.specs.get(database);
     if (!spec) return Promise.reject(new WorkspaceWriteError(database, undefined, "no such database in the workspace (ensureDatabase first)"));
-    return this.remember(database, openGrid(env, spec, false));
+    return this.remember(database, openGrid(env, spec, create));
   }
 
   /** Caches a grid being opened; a failure is forgotten at once if retryable, after a while if terminal. */
