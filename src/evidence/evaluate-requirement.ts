@@ -50,11 +50,11 @@ export function decideStatus(errors: readonly ParseError[], results: readonly { 
   const [pass, fail, unverified] = [count("pass"), count("fail"), count("unverified")];
   const tally = `${pass} of ${results.length} pass, ${fail} fail, ${unverified} unverified`;
   const critical = results.find((r) => r.critical && r.result === "fail");
-  if (critical) return { status: "Failing", summary: `critical criterion fails${critical.criterion ? `: ${critical.criterion}` : ""} (${tally})` };
+  if (critical) return { status: "Failing", summary: `critical criterion fails${critical.criterion ? `: ${critical.criterion}` : ""}; ${tally}` };
   if (fail > 0 && pass === 0) return { status: "Failing", summary: tally };
   if (fail > 0) return { status: "Degraded", summary: tally };
-  if (unverified > 0) return { status: "Unverified", summary: `no fresh evidence for ${unverified} of ${results.length} (${tally})` };
-  return { status: "Verified", summary: `all ${results.length} pass on fresh evidence` };
+  if (unverified > 0) return { status: "Unverified", summary: tally };
+  return { status: "Verified", summary: results.length === 1 ? "the criterion passes on fresh evidence" : `all ${results.length} pass on fresh evidence` };
 }
 
 export interface EvaluateOptions {

@@ -7,7 +7,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** `ai-tracker explain` as text: each criterion with the window, samples, newest sample, value, threshold and result. */
 export function formatExplanation(ev: RequirementEvaluation, criteriaText: string): string {
-  const out = [`${ev.id} ${ev.title}`, `status: ${ev.status} (${ev.summary}), evaluated ${iso(ev.evaluatedAt)}`, ""];
+  const out = [`${ev.id} ${ev.title}`, `${ev.status}: ${ev.summary}`, `evaluated ${iso(ev.evaluatedAt)}`, ""];
   if (ev.errors.length > 0) {
     const lines = criteriaText.split(/\r\n|\n|\r/);
     for (const e of ev.errors) {

@@ -61,7 +61,7 @@ describe("explainCommand", () => {
     const r = await explain("FR-001", "--config", configFile);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^FR-001 Title FR-001\nstatus: Degraded \(1 of 3 pass, 1 fail, 1 unverified\), evaluated \S+Z\n/);
+    expect(r.stdout).toMatch(/^FR-001 Title FR-001\nDegraded: 1 of 3 pass, 1 fail, 1 unverified\nevaluated \S+Z\n\n/);
     expect(r.stdout).toMatch(/🟢 availability\(mlx\) >= 99% over 1h\n {3}source probe · window 1h · 120 sample\(s\), newest \S+Z \(\S+ ago, may be 1.5m\)\n {3}measured 100% vs threshold >= 99% → pass\n {3}120 checks, 0 failed/);
     expect(r.stdout).toMatch(/🔴 latency.p95\(mlx\) < 10ms over 1h\n.*\n {3}measured 42ms vs threshold < 10ms → fail/);
     expect(r.stdout).toMatch(/⚪ model.load_time\(mlx\) < 5s\n {3}source benchmark · window 24h · no data\n {3}→ unverified\n {3}unverified: no load_time_ms benchmark of mlx in 1d/);
@@ -70,7 +70,7 @@ describe("explainCommand", () => {
   it("explain exits 0 for a Verified requirement", async () => {
     const r = await explain("FR-002", "-c", configFile);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/status: Verified/);
+    expect(r.stdout).toMatch(/^FR-002 Title FR-002\nVerified: the criterion passes on fresh evidence\n/);
   });
 
   it("explain --json prints the data that decided each criterion", async () => {

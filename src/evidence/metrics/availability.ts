@@ -25,7 +25,7 @@ async function queryAvailability(ctx: QueryContext): Promise<MetricReading> {
   const detail =
     per.length === 1
       ? `${worst.n} checks, ${worst.failures} failed`
-      : `worst ${worst.service} (${per.map((p) => `${p.service} ${roundSignificant(p.pct)}%`).join(", ")})`;
+      : `${per.some((p) => p.pct !== worst.pct) ? `worst ${worst.service}: ` : ""}${per.map((p) => `${p.service} ${roundSignificant(p.pct)}%`).join(", ")}`;
   return {
     found: true,
     value: worst.pct,
