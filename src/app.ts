@@ -72,9 +72,7 @@ export function createApp(config: Config, options: AppOptions): App {
 
       deps = { config, logger, fetch: fetchFn, now, store, workspace, records, live: new LiveState() };
 
-      for (const spec of DATABASES) await workspace.ensureDatabase(spec);
-      syncRequirements(requirements, records, logger);
-      await records.flush();
+      await prepareWorkspace(deps, requirements);
       logger.info({ ms: Math.round(performance.now() - started), workspace: config.workspace.kind, url: opened.server?.url }, "workspace ready");
 
       const monitor = createMonitor(deps);
@@ -132,6 +130,35 @@ export function createApp(config: Config, options: AppOptions): App {
       return deps;
     },
   };
+}
+
+/** How long start waits for the first records to reach a remote workspace before carrying on without it. */
+const REMOTE_READY_TIMEOUT_MS = 10_000;
+
+/**
+ * Creates the databases and seeds the requirements. The embedded workspace must work (a failure there is a broken
+ * data folder); a remote one may be down at start: the records wait in the outbox and land when it is back,
+ * instead of the tracker failing and crash-looping under a supervisor.
+ */
+async function prepareWorkspace(deps: AppDeps, requirements: Requirement[]): Promise<void> {
+  const { workspace, records, logger } = deps;
+  const remote = workspace.kind !== "local";
+  let reachable = true;
+  try {
+    for (const spec of DATABASES) await workspace.ensureDatabase(spec);
+  } catch (err) {
+    if (!remote) throw err;
+    reachable = false;
+    logger.warn({ err, workspace: workspace.kind }, "workspace not reachable at start; records wait in the outbox");
+  }
+  syncRequirements(requirements, records, logger);
+  if (!remote) return records.flush();
+  if (!reachable) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), REMOTE_READY_TIMEOUT_MS)));
+  const outcome = await Promise.race([records.flush().then(() => "flushed" as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === "timeout") logger.warn({ workspace: workspace.kind }, "workspace slow at start; records keep going out in the background");
 }
 
 export function splitListen(listen: string): [string, number] {
