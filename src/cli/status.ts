@@ -11,7 +11,8 @@ export interface EvidenceEntry {
   measured: string | null;
   threshold: string | null;
   result: "pass" | "fail" | "unverified";
-  at: string;
+  /** When the deciding measurement was taken; null when there was none. */
+  at: string | null;
 }
 
 export interface StatusReport {
@@ -58,17 +59,16 @@ export async function buildStatus(workspace: import("../workspace/workspace.ts")
   return { workspace: { kind: workspace.kind }, databases, requirements, incidents: store ? recentIncidents(store, now) : [] };
 }
 
-/** The newest evaluation of each criterion of a requirement. */
+/** The criteria as the evidence engine last evaluated them (its requirement_status row), so edited-away criteria never linger. */
 function latestEvidence(store: Db, requirement: string): EvidenceEntry[] {
-  const rows = store
-    .prepare(
-      `SELECT e.criterion, e.measured, e.threshold, e.result, e.at FROM evidence e
-       JOIN (SELECT criterion, MAX(at) AS at FROM evidence WHERE requirement = ? GROUP BY criterion) m
-         ON e.criterion = m.criterion AND e.at = m.at
-       WHERE e.requirement = ? ORDER BY e.id`,
-    )
-    .all(requirement, requirement) as { criterion: string; measured: string | null; threshold: string | null; result: EvidenceEntry["result"]; at: number }[];
-  return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+  const row = store.prepare("SELECT detail FROM requirement_status WHERE requirement = ?").get(requirement) as { detail: string } | undefined;
+  if (!row) return [];
+  try {
+    const detail = JSON.parse(row.detail) as { evidence?: EvidenceEntry[] };
+    return Array.isArray(detail.evidence) ? detail.evidence : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Open incidents and those resolved in the last 24 hours. */
