@@ -15,7 +15,7 @@ export interface ChatSink {
   onGone(cb: () => void): void;
   /** A whole answer (or an error) at once. */
   send(status: number, contentType: string, body: string | Buffer, headers?: RouteHeaders): void;
-  /** Starts a streamed answer. */
+  /** Starts a streamed answer; the headers leave with the first write. */
   begin(contentType: string, headers: RouteHeaders): void;
   /** Part of a stream; false when the client is not keeping up (wait for onDrain). */
   write(text: string): boolean;
@@ -63,9 +63,8 @@ export class HttpSink implements ChatSink {
   begin(contentType: string, headers: RouteHeaders): void {
     const list = headerList(contentType, headers);
     list["cache-control"] = "no-cache";
+    // Not flushed: the headers leave with the first frame, one write instead of two before the first token.
     this.res.writeHead(200, list);
-    // Headers go out now, so the client sees who is answering before the first token.
-    this.res.flushHeaders();
   }
 
   write(text: string): boolean {

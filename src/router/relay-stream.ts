@@ -28,6 +28,8 @@ export interface RelayResult {
   upstreamMs: number;
   /** From the upstream request to its first body chunk. */
   firstChunkMs?: number;
+  /** From the upstream request to the first bytes written to the client. */
+  firstWriteMs?: number;
 }
 
 /** What one upstream frame becomes for the client. */
@@ -52,19 +54,26 @@ export function relayStream(o: RelayOptions): Promise<RelayResult> {
   return new Promise((resolve) => {
     let finished = false;
     let firstChunkMs: number | undefined;
+    let firstWriteMs: number | undefined;
+    // What the frames of one upstream chunk become, written at once: one write per chunk, not per frame.
+    let pending = "";
     const finish = (outcome: RelayResult["outcome"], error?: string) => {
       if (finished) return;
       finished = true;
       const upstreamMs = o.clock() - o.started;
-      if (outcome === "error") sink.end(o.to === "openai" ? openAiErrorFrame(error!, "stream_failed") : ollamaErrorLine(error!));
-      else if (outcome === "ok") sink.end();
+      if (outcome !== "cancelled") {
+        const tail = outcome === "error" ? (o.to === "openai" ? openAiErrorFrame(error!, "stream_failed") : ollamaErrorLine(error!)) : "";
+        firstWriteMs ??= o.clock() - o.started;
+        sink.end(pending + tail);
+      }
+      pending = "";
       if (outcome !== "ok") {
         clearTimeout(timer);
         res.destroy();
       } else if (res.complete) clearTimeout(timer);
       // After the terminal frame the backend should close its answer; it gets the idle time, then is cut.
       else timer.refresh();
-      resolve({ outcome, error, upstreamMs, firstChunkMs });
+      resolve({ outcome, error, upstreamMs, firstChunkMs, firstWriteMs });
     };
     const timer = setTimeout(() => {
       if (finished) res.destroy();
@@ -82,10 +91,7 @@ export function relayStream(o: RelayOptions): Promise<RelayResult> {
         finish("error", `the backend reported an error mid-stream: ${step.error}`);
         return false;
       }
-      if (step.out && !sink.write(step.out) && !step.end) {
-        res.pause();
-        sink.onDrain(() => res.resume());
-      }
+      pending += step.out;
       if (step.end) {
         finish("ok");
         return false;
@@ -98,6 +104,14 @@ export function relayStream(o: RelayOptions): Promise<RelayResult> {
       if (firstChunkMs === undefined) firstChunkMs = o.clock() - o.started;
       timer.refresh();
       for (const frame of splitter.push(chunk)) if (!handle(frame)) return;
+      if (!pending) return;
+      firstWriteMs ??= o.clock() - o.started;
+      const out = pending;
+      pending = "";
+      if (!sink.write(out)) {
+        res.pause();
+        sink.onDrain(() => res.resume());
+      }
     });
     res.on("end", () => {
       if (finished) {
@@ -123,7 +137,8 @@ function translator(o: RelayOptions): Translate {
     if (o.from === "openai") {
       return (frame) => {
         const data = sseData(frame);
-        if (data === undefined) return { out: "", end: false };
+        // Comments (mlx's ": keepalive n/m" while it reads a long prompt) keep the client's connection alive.
+        if (data === undefined) return { out: frame.charCodeAt(0) === 58 ? `${frame}\n\n` : "", end: false };
         if (data === "[DONE]") return { out: "data: [DONE]\n\n", end: true };
         if (ERROR_FIRST.test(data)) return { out: "", end: true, error: errorText(JSON.parse(data).error) };
         return { out: `data: ${data}\n\n`, end: false };

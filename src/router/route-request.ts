@@ -205,10 +205,10 @@ async function relay(
 ): Promise<RouteReport> {
   const b = candidate.pooled;
   sink.begin(streamType(call.dialect), headers);
-  report.ttfbMs = deps.clock() - t0;
   report.status = 200;
   const result = await relayStream({ res, sink, from: answers, to: call.dialect, model: candidate.model, idleMs: deps.timeouts.idleMs, clock: deps.clock, started, includeUsage: call.dialect === "openai" && call.canonical().includeUsage === true });
   report.upstreamMs += result.upstreamMs;
+  if (result.firstWriteMs !== undefined) report.ttfbMs = started + result.firstWriteMs - t0;
   if (result.outcome === "ok") {
     deps.pool.release(b, "success", result.firstChunkMs ?? deps.clock() - started);
     report.outcome = "ok";
