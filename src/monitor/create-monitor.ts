@@ -132,7 +132,9 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
   async function handle(outcome: ProbeOutcome): Promise<void> {
     const { service, result } = outcome;
     const at = deps.now();
-    observations.insert(service, result, at);
+    // Observations carry the time the check began: with fixed-rate scheduling the gaps between them are the
+    // real check interval, not the interval plus each probe's own duration (health.check_interval.* reads them).
+    observations.insert(service, result, outcome.startedAt);
     deps.live.update(service, result, at);
     metrics.probe(service, result, outcome.durationMs);
     records.upsert(SERVICES.name, service.name, { set: serviceCells(service, result, at, observations.availability(service.name, at - 86_400_000, at + 1)) });
