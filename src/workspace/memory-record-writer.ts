@@ -2,7 +2,10 @@ import type { Logger } from "../shared/logger.ts";
 import type { RecordWriter } from "./record-writer.ts";
 import type { PageSpec, RowWrite, Workspace } from "./workspace.ts";
 
-type Pending = { kind: "row"; database: string; key: string; write: RowWrite } | { kind: "page"; page: PageSpec };
+type Pending =
+  | { kind: "row"; database: string; key: string; write: RowWrite }
+  | { kind: "delete"; database: string; key: string }
+  | { kind: "page"; page: PageSpec };
 
 /**
  * A record writer that queues in memory, coalesces writes per row, and applies them in order.
@@ -28,6 +31,13 @@ export class MemoryRecordWriter implements RecordWriter {
         : write;
     this.queue.delete(id);
     this.queue.set(id, { kind: "row", database, key, write: merged });
+    this.kick();
+  }
+
+  delete(database: string, key: string): void {
+    const id = `row\u0000${database}\u0000${key}`;
+    this.queue.delete(id);
+    this.queue.set(id, { kind: "delete", database, key });
     this.kick();
   }
 
@@ -60,9 +70,10 @@ export class MemoryRecordWriter implements RecordWriter {
       this.queue.delete(id);
       try {
         if (item.kind === "row") await this.workspace.upsertRow(item.database, item.key, item.write);
+        else if (item.kind === "delete") await this.workspace.deleteRow(item.database, item.key);
         else await this.workspace.writePage(item.page);
       } catch (err) {
-        this.log.error({ err, record: item.kind === "row" ? `${item.database}/${item.key}` : `page/${item.page.key}` }, "record not written");
+        this.log.error({ err, record: item.kind === "page" ? `page/${item.page.key}` : `${item.database}/${item.key}` }, "record not written");
       }
     }
   }

@@ -59,6 +59,8 @@ export interface Workspace {
   ensureDatabase(spec: DatabaseSpec): Promise<void>;
   /** Creates or updates the row with this key; rejects writes of team-owned fields through `set`. */
   upsertRow(database: string, key: string, write: RowWrite): Promise<void>;
+  /** Removes the row with this key, if there is one (pruning rollups and history past their retention). */
+  deleteRow(database: string, key: string): Promise<void>;
   /** Every row of a database, including rows people added themselves. */
   readRows(database: string): Promise<Row[]>;
   /** Creates or replaces a page. */

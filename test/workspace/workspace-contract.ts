@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseSpec, Workspace } from "../../src/workspace/workspace.ts";
+import { TEST_DB } from "./contract-db.ts";
+
+export { TEST_DB };
 import { WorkspaceWriteError } from "../../src/workspace/workspace-error.ts";
 
 /** What a contract run needs from an adapter: a fresh workspace, and a second writer standing for a person. */
@@ -13,19 +16,6 @@ export interface ContractHarness {
   reopen(): Promise<Workspace>;
   teardown(): Promise<void>;
 }
-
-export const TEST_DB: DatabaseSpec = {
-  name: "Contract",
-  keyField: "ID",
-  fields: [
-    { name: "ID", type: "text", owner: "team" },
-    { name: "Title", type: "text", owner: "team" },
-    { name: "Owner", type: "text", owner: "team" },
-    { name: "Status", type: "select", owner: "tracker", options: ["Verified", "Failing", "Unverified"] },
-    { name: "Latency ms", type: "number", owner: "tracker" },
-    { name: "Checked", type: "date", owner: "tracker" },
-  ],
-};
 
 /** The workspace contract: every adapter runs these (Gatus store_test.go style). */
 export function workspaceContract(name: string, makeHarness: () => Promise<ContractHarness>): void {
@@ -90,6 +80,16 @@ export function workspaceContract(name: string, makeHarness: () => Promise<Contr
       const rows = await ws.readRows(TEST_DB.name);
       expect(rows.filter((r) => r.key === "R-9")).toHaveLength(1);
       expect(rows.find((r) => r.key === "R-9")!.cells).toMatchObject({ Title: "added by hand", Status: "Verified" });
+    });
+
+    it("deleteRow() removes the row, and deleting a missing key is no error", async () => {
+      await ws.upsertRow(TEST_DB.name, "R-1", { set: { Status: "Verified" } });
+      await ws.upsertRow(TEST_DB.name, "R-2", { set: { Status: "Failing" } });
+      await ws.deleteRow(TEST_DB.name, "R-1");
+      await ws.deleteRow(TEST_DB.name, "R-404");
+      expect((await ws.readRows(TEST_DB.name)).map((r) => r.key)).toEqual(["R-2"]);
+      await ws.upsertRow(TEST_DB.name, "R-1", { set: { Status: "Unverified" } });
+      expect((await ws.readRows(TEST_DB.name)).map((r) => r.key).sort()).toEqual(["R-1", "R-2"]);
     });
 
     it("writePage() with the same key replaces the page", async () => {

@@ -109,9 +109,12 @@ export class EmbeddedServer implements DocSource {
     return {
       doc,
       transact: async (change) => {
+        const before = Y.encodeStateVector(doc);
         await connection.transact((d) => change(d as unknown as Y.Doc));
-        // The tracker's own writes are made durable at once: the outbox marks a record sent only after this.
-        store.put(name, Y.encodeStateAsUpdate(doc), now());
+        // The tracker's own writes are durable at once (the outbox marks a record sent only after this): the
+        // change alone is appended now, and Hocuspocus writes the full state debounced.
+        const update = Y.encodeStateAsUpdate(doc, before);
+        if (update.length > 2) store.append(name, update, now());
       },
     };
   }

@@ -7,6 +7,7 @@ import type { DocSource } from "./doc-source.ts";
 import {
   WORKSPACE_DOC,
   databaseDocName,
+  deleteRowInDoc,
   indexEntries,
   pageDocName,
   readDatabaseSpec,
@@ -58,6 +59,11 @@ export class LocalWorkspace implements Workspace {
     checkCells(spec, write.seed ?? {}, "any");
     if (!key) throw new WorkspaceWriteError(database, spec.keyField, "a row needs a non-empty key");
     await handle.transact((d) => upsertRowInDoc(d, spec.keyField, key, write.set ?? {}, write.seed ?? {}, this.now()));
+  }
+
+  async deleteRow(database: string, key: string): Promise<void> {
+    const { spec, handle } = await this.database(database);
+    await handle.transact((d) => void deleteRowInDoc(d, spec.keyField, key));
   }
 
   async readRows(database: string): Promise<Row[]> {

@@ -90,6 +90,23 @@ export function upsertRowInDoc(doc: Y.Doc, keyField: string, key: string, set: C
   if (changed) row.set("updatedAt", now);
 }
 
+/** Deletes the row whose key field (or map id) is `key`; returns whether there was one. */
+export function deleteRowInDoc(doc: Y.Doc, keyField: string, key: string): boolean {
+  const rows = rowsMap(doc);
+  if (rows.has(key)) {
+    rows.delete(key);
+    return true;
+  }
+  for (const [id, row] of rows.entries()) {
+    const cells = row.get("cells") as Y.Map<CellValue> | undefined;
+    if (cells?.get(keyField) === key) {
+      rows.delete(id);
+      return true;
+    }
+  }
+  return false;
+}
+
 export function readRowsFromDoc(doc: Y.Doc, keyField: string): Row[] {
   const out: Row[] = [];
   rowsMap(doc).forEach((row, id) => {
