@@ -112,6 +112,8 @@ const dir = mkdtempSync(join(tmpdir(), "ai-tracker-router-bench-"));
 const ports = { json: await freePort(), sse: await freePort(), proxyJson: await freePort(), proxySse: await freePort() };
 const lua = join(dir, "post.lua");
 writeFileSync(lua, `wrk.method = "POST"\nwrk.body = '${CHAT}'\nwrk.headers["Content-Type"] = "application/json"\n`);
+const streamLua = join(dir, "post-stream.lua");
+writeFileSync(streamLua, `wrk.method = "POST"\nwrk.body = '${STREAM}'\nwrk.headers["Content-Type"] = "application/json"\n`);
 const nginx = await startNginx(dir, ports);
 const router = await startRouter(dir, ports.json, ports.sse);
 const nodeProxy = await startChild("router-node-proxy.ts", [String(ports.json)]);
@@ -139,7 +141,9 @@ const log = (line: string) => {
 
 try {
   log(`router bench: ${ROUNDS} rounds; load ${(await run("cat", ["/proc/loadavg"])).stdout.trim()}`);
-  for (const p of names) await wrk(paths[p], lua, 2); // warm-up: connections, JIT
+  // Warm-up: connections and, for the Node processes, optimised code on both the whole and the streamed path.
+  for (const p of names) await wrk(paths[p], lua, 3);
+  for (const p of streamNames) await wrk(streamPaths[p], streamLua, 3);
   const max: Record<Path, { rps: number; p50: number; p99: number }[]> = { direct: [], nginx: [], node: [], router: [] };
   const fixed: Record<Path, Paced[]> = { direct: [], nginx: [], node: [], router: [] };
   const stream: Record<StreamPath, Paced[]> = { direct: [], nginx: [], router: [] };

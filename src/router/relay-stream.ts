@@ -48,85 +48,112 @@ type Translate = (frame: string) => Step;
  * an error, not a truncated success.
  */
 export function relayStream(o: RelayOptions): Promise<RelayResult> {
-  const { res, sink } = o;
-  const splitter = new FrameSplitter(o.from === "openai" ? "sse" : "ndjson");
-  const translate = translator(o);
-  return new Promise((resolve) => {
-    let finished = false;
-    let firstChunkMs: number | undefined;
-    let firstWriteMs: number | undefined;
-    // What the frames of one upstream chunk become, written at once: one write per chunk, not per frame.
-    let pending = "";
-    const finish = (outcome: RelayResult["outcome"], error?: string) => {
-      if (finished) return;
-      finished = true;
-      const upstreamMs = o.clock() - o.started;
-      if (outcome !== "cancelled") {
-        const tail = outcome === "error" ? (o.to === "openai" ? openAiErrorFrame(error!, "stream_failed") : ollamaErrorLine(error!)) : "";
-        firstWriteMs ??= o.clock() - o.started;
-        sink.end(pending + tail);
-      }
-      pending = "";
-      if (outcome !== "ok") {
-        clearTimeout(timer);
-        res.destroy();
-      } else if (res.complete) clearTimeout(timer);
-      // After the terminal frame the backend should close its answer; it gets the idle time, then is cut.
-      else timer.refresh();
-      resolve({ outcome, error, upstreamMs, firstChunkMs, firstWriteMs });
-    };
-    const timer = setTimeout(() => {
-      if (finished) res.destroy();
-      else finish("error", `the stream stalled for ${o.idleMs} ms`);
-    }, o.idleMs);
-    const handle = (frame: string): boolean => {
-      let step: Step;
-      try {
-        step = translate(frame);
-      } catch {
-        finish("error", "the backend sent an unreadable stream frame");
-        return false;
-      }
-      if (step.error !== undefined) {
-        finish("error", `the backend reported an error mid-stream: ${step.error}`);
-        return false;
-      }
-      pending += step.out;
-      if (step.end) {
-        finish("ok");
-        return false;
-      }
-      return true;
-    };
-    sink.onGone(() => finish("cancelled"));
-    res.on("data", (chunk: Buffer) => {
-      if (finished) return;
-      if (firstChunkMs === undefined) firstChunkMs = o.clock() - o.started;
-      timer.refresh();
-      for (const frame of splitter.push(chunk)) if (!handle(frame)) return;
-      if (!pending) return;
-      firstWriteMs ??= o.clock() - o.started;
-      const out = pending;
-      pending = "";
-      if (!sink.write(out)) {
-        res.pause();
-        sink.onDrain(() => res.resume());
-      }
-    });
-    res.on("end", () => {
-      if (finished) {
-        clearTimeout(timer);
-        return;
-      }
-      const last = splitter.rest();
-      if (last && !handle(last)) return;
-      finish("error", "the stream ended before the answer was complete");
-    });
-    res.on("error", () => finish("error", "the stream was cut short"));
+  return new Promise((resolve) => new StreamRelay(o, resolve));
+}
+
+/** One relayed stream's state; a class, so no closures are made (and named by tsx) per stream. */
+class StreamRelay {
+  private finished = false;
+  private firstChunkMs: number | undefined;
+  private firstWriteMs: number | undefined;
+  /** What the frames of one upstream chunk become, written at once: one write per chunk, not per frame. */
+  private pending = "";
+  private readonly splitter: FrameSplitter;
+  private readonly translate: Translate;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    readonly o: RelayOptions,
+    private readonly resolve: (r: RelayResult) => void,
+  ) {
+    this.splitter = new FrameSplitter(o.from === "openai" ? "sse" : "ndjson");
+    this.translate = translator(o);
+    this.timer = setTimeout(relayStalled, o.idleMs, this);
+    const res = o.res;
+    o.sink.onGone(() => this.finish("cancelled"));
+    res.on("data", (chunk: Buffer) => this.onData(chunk));
+    res.on("end", () => this.onEnd());
+    res.on("error", () => this.finish("error", "the stream was cut short"));
     res.on("close", () => {
-      if (!res.complete) finish("error", "the stream was cut short");
+      if (!res.complete) this.finish("error", "the stream was cut short");
     });
-  });
+  }
+
+  stalled(): void {
+    if (this.finished) this.o.res.destroy();
+    else this.finish("error", `the stream stalled for ${this.o.idleMs} ms`);
+  }
+
+  private finish(outcome: RelayResult["outcome"], error?: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { o } = this;
+    const upstreamMs = o.clock() - o.started;
+    if (outcome !== "cancelled") {
+      const tail = outcome === "error" ? (o.to === "openai" ? openAiErrorFrame(error!, "stream_failed") : ollamaErrorLine(error!)) : "";
+      this.firstWriteMs ??= o.clock() - o.started;
+      o.sink.end(this.pending + tail);
+    }
+    this.pending = "";
+    if (outcome !== "ok") {
+      clearTimeout(this.timer);
+      o.res.destroy();
+    } else if (o.res.complete) clearTimeout(this.timer);
+    // After the terminal frame the backend should close its answer; it gets the idle time, then is cut.
+    else this.timer.refresh();
+    this.resolve({ outcome, error, upstreamMs, firstChunkMs: this.firstChunkMs, firstWriteMs: this.firstWriteMs });
+  }
+
+  /** Adds one frame's output to the pending write; false once the stream is over. */
+  private handle(frame: string): boolean {
+    let step: Step;
+    try {
+      step = this.translate(frame);
+    } catch {
+      this.finish("error", "the backend sent an unreadable stream frame");
+      return false;
+    }
+    if (step.error !== undefined) {
+      this.finish("error", `the backend reported an error mid-stream: ${step.error}`);
+      return false;
+    }
+    this.pending += step.out;
+    if (step.end) {
+      this.finish("ok");
+      return false;
+    }
+    return true;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.finished) return;
+    const { o } = this;
+    if (this.firstChunkMs === undefined) this.firstChunkMs = o.clock() - o.started;
+    this.timer.refresh();
+    for (const frame of this.splitter.push(chunk)) if (!this.handle(frame)) return;
+    if (!this.pending) return;
+    this.firstWriteMs ??= o.clock() - o.started;
+    const out = this.pending;
+    this.pending = "";
+    if (!o.sink.write(out)) {
+      o.res.pause();
+      o.sink.onDrain(() => o.res.resume());
+    }
+  }
+
+  private onEnd(): void {
+    if (this.finished) {
+      clearTimeout(this.timer);
+      return;
+    }
+    const last = this.splitter.rest();
+    if (last && !this.handle(last)) return;
+    this.finish("error", "the stream ended before the answer was complete");
+  }
+}
+
+function relayStalled(r: StreamRelay): void {
+  r.stalled();
 }
 
 const DONE_FIELD = /"done"\s*:\s*true/;

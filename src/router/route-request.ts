@@ -206,7 +206,7 @@ async function relay(
   const b = candidate.pooled;
   sink.begin(streamType(call.dialect), headers);
   report.status = 200;
-  const result = await relayStream({ res, sink, from: answers, to: call.dialect, model: candidate.model, idleMs: deps.timeouts.idleMs, clock: deps.clock, started, includeUsage: call.dialect === "openai" && call.canonical().includeUsage === true });
+  const result = await relayStream({ res, sink, from: answers, to: call.dialect, model: candidate.model, idleMs: deps.timeouts.idleMs, clock: deps.clock, started, includeUsage: call.dialect === "openai" && answers !== "openai" && call.canonical().includeUsage === true });
   report.upstreamMs += result.upstreamMs;
   if (result.firstWriteMs !== undefined) report.ttfbMs = started + result.firstWriteMs - t0;
   if (result.outcome === "ok") {
