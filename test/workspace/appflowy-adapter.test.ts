@@ -68,6 +68,96 @@ describe("AppFlowyWorkspace", () => {
     expect(fake.lostRowOrders).toBeGreaterThan(0);
   });
 
+  it("deleteRow() takes the row out of every view through the database collab, and its row collab stays, as on the server", async () => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    for (const key of ["FR-1", "FR-2", "FR-3"]) await ws.upsertRow("Requirements", key, { set: { Status: "Verified" } });
+    fake.addViewAsPerson("Requirements");
+    const gone = fake.gridRows("Requirements").find((r) => r.cells.ID === "FR-2")!.id;
+    const db = fake.databaseIdOf("Requirements");
+    const updates = fake.count("POST", new RegExp(`/collab/${db}/web-update$`));
+    await ws.deleteRow("Requirements", "FR-2");
+    expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toEqual(["FR-1", "FR-3"]);
+    const views = Object.values(fake.viewRowIds("Requirements"));
+    expect(views).toHaveLength(2);
+    for (const ids of views) expect(ids).not.toContain(gone);
+    expect(fake.count("POST", new RegExp(`/collab/${db}/web-update$`))).toBe(updates + 1);
+    expect(fake.rows.has(gone)).toBe(true);
+    expect((await ws.readRows("Requirements")).map((r) => r.key)).toEqual(["FR-1", "FR-3"]);
+  });
+
+  it.each([
+    { name: "a key that never had a row", key: "FR-404" },
+    { name: "a key deleted already", key: "FR-1" },
+  ])("deleteRow() of $name sends nothing", async ({ key }) => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    await ws.upsertRow("Requirements", "FR-1", { set: { Status: "Verified" } });
+    await ws.upsertRow("Requirements", "FR-2", { set: { Status: "Verified" } });
+    await ws.deleteRow("Requirements", "FR-1");
+    const before = fake.requests.length;
+    await ws.deleteRow("Requirements", key);
+    expect(fake.requests.slice(before)).toEqual([]);
+    expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toEqual(["FR-2"]);
+  });
+
+  it("deleteRow() removes a row a person added in the UI, found by its ID field", async () => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    fake.addRowAsPerson("Requirements", { ID: "FR-006", Title: "added in the UI" });
+    await ws.upsertRow("Requirements", "FR-007", { set: { Status: "Verified" } });
+    await ws.deleteRow("Requirements", "FR-006");
+    expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toEqual(["FR-007"]);
+  });
+
+  it("deleteRow() takes turns with row creation, so concurrent creations neither lose rows nor bring deleted ones back", async () => {
+    const { fake, ws } = await setup({ creationGapMs: 5 });
+    await ws.ensureDatabase(REQUIREMENTS);
+    for (let i = 0; i < 10; i++) await ws.upsertRow("Requirements", `OLD-${i}`, { set: { Status: "Verified" } });
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => ws.deleteRow("Requirements", `OLD-${i}`)),
+      ...Array.from({ length: 20 }, (_, i) => ws.upsertRow("Requirements", `NEW-${i}`, { set: { Status: "Verified" } })),
+    ]);
+    const keys = fake.gridRows("Requirements").map((r) => String(r.cells.ID));
+    expect(keys.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `NEW-${i}`).sort());
+    expect(fake.lostRowOrders).toBe(0);
+    expect(fake.revivedRowOrders).toBe(0);
+  });
+
+  it("the double lists a deleted row again when a creation it did not wait for rewrites the views, as the server does", async () => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    await ws.upsertRow("Requirements", "FR-1", { set: { Status: "Verified" } });
+    // A wide window between the raw creation reading the views and writing them back, for the delete to land in.
+    fake.options.creationGapMs = 1500;
+    const token = JSON.parse(await (await fetch(`${fake.url}/gotrue/token?grant_type=password`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "bot@example.com", password: "bot-password" }) })).text()).access_token as string;
+    const db = fake.databaseIdOf("Requirements");
+    const rowsBefore = fake.rows.size;
+    const raw = fetch(`${fake.url}/api/workspace/${fake.workspaceId}/database/${db}/row`, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ pre_hash: "raw-1", cells: {} }) });
+    await expect.poll(() => fake.rows.size, { timeout: 10_000, interval: 5 }).toBe(rowsBefore + 1);
+    await ws.deleteRow("Requirements", "FR-1");
+    await raw;
+    expect(fake.revivedRowOrders).toBe(1);
+    expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toContain("FR-1");
+  });
+
+  it("upsertRow() after deleteRow() lists the row again, written anew, also from an adapter that did not delete it (a restart)", async () => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    await ws.upsertRow("Requirements", "FR-1", { seed: { Title: "first", Owner: "ann" }, set: { Status: "Verified", Evidence: "old" } });
+    await ws.upsertRow("Requirements", "FR-2", { set: { Status: "Verified" } });
+    await ws.deleteRow("Requirements", "FR-1");
+    const restarted = connect(fake);
+    cleanups.push(() => restarted.close());
+    await restarted.upsertRow("Requirements", "FR-1", { seed: { Title: "second" }, set: { Status: "Failing" } });
+    const rows = fake.gridRows("Requirements");
+    expect(rows.map((r) => r.cells.ID)).toEqual(["FR-2", "FR-1"]);
+    expect(rows[1]!.cells).toMatchObject({ Title: "second", Owner: "", Status: "Failing", Evidence: "" });
+    expect(Object.values(fake.viewRowIds("Requirements"))[0]!.filter((id) => id === rows[1]!.id)).toHaveLength(1);
+    await ws.upsertRow("Requirements", "FR-1", { set: { Evidence: "new" } });
+    expect(fake.gridRows("Requirements").map((r) => r.cells.Evidence)).toEqual(["", "new"]);
+  });
+
   it("keeps working across token refreshes during a long run, with one refresh in flight at a time", async () => {
     const { fake, ws } = await setup({ tokenTtlS: 2 });
     await ws.ensureDatabase(REQUIREMENTS);

@@ -58,3 +58,48 @@ export function removeRowOrdersUpdate(docState: Uint8Array): Uint8Array {
   });
   return Y.encodeStateAsUpdate(doc, before);
 }
+
+const orderId = (entry: unknown): unknown => (entry instanceof Y.Map ? entry.get("id") : (entry as { id?: unknown } | null)?.id);
+
+/**
+ * Takes these rows out of every view: how AppFlowy-Web deletes a row (API.md 6.9). The row collabs stay on the
+ * server. Undefined when no view lists any of them, so a delete of a missing row sends nothing.
+ */
+export function removeRowsUpdate(docState: Uint8Array, ids: ReadonlySet<string>): Uint8Array | undefined {
+  const { doc, before, database } = load(docState);
+  let removed = 0;
+  doc.transact(() => {
+    for (const view of (database.get("views") as Y.Map<Y.Map<unknown>>).values()) {
+      const orders = view.get("row_orders");
+      if (!(orders instanceof Y.Array)) continue;
+      // Backwards, so each delete leaves the indexes still to visit where they were.
+      for (let i = orders.length - 1; i >= 0; i--) {
+        const id = orderId(orders.get(i));
+        if (typeof id === "string" && ids.has(id)) {
+          orders.delete(i, 1);
+          removed++;
+        }
+      }
+    }
+  });
+  return removed > 0 ? Y.encodeStateAsUpdate(doc, before) : undefined;
+}
+
+/**
+ * Lists a row again at the end of every view that lacks it (a deleted row written anew: the server's upsert
+ * finds the old row collab and leaves the views alone). Undefined when every view lists it already.
+ */
+export function restoreRowUpdate(docState: Uint8Array, rowId: string): Uint8Array | undefined {
+  const { doc, before, database } = load(docState);
+  let added = 0;
+  doc.transact(() => {
+    for (const view of (database.get("views") as Y.Map<Y.Map<unknown>>).values()) {
+      const orders = view.get("row_orders");
+      if (!(orders instanceof Y.Array) || orders.toArray().some((o) => orderId(o) === rowId)) continue;
+      // The shape and height AppFlowy-Web gives a row order it adds.
+      orders.push([{ id: rowId, height: 36 }]);
+      added++;
+    }
+  });
+  return added > 0 ? Y.encodeStateAsUpdate(doc, before) : undefined;
+}

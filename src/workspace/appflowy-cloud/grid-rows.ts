@@ -3,6 +3,7 @@ import type { Cells, RowWrite } from "../workspace.ts";
 import { WorkspaceWriteError } from "../workspace-error.ts";
 import { AppFlowyError } from "./appflowy-error.ts";
 import { rowCellsUpdate, toCollabCell } from "./collab.ts";
+import { removeRowsUpdate, restoreRowUpdate } from "./database-collab.ts";
 import { parseOrThrow } from "./folder.ts";
 import { readCollab, webUpdate, type Grid, type GridEnv } from "./grid.ts";
 import { Limiter } from "./limiter.ts";
@@ -63,21 +64,53 @@ export async function createRow(env: GridEnv, grid: Grid, key: string, ownId: st
   const existing = index.get(key);
   if (existing && existing !== ownId) return updateUiRow(env, grid, existing, write.set ?? {});
   let cells: Cells = { ...write.set };
+  let restore: Uint8Array | undefined;
   if (!existing) {
     // Another writer (a restart, another host) may have created it: seed only a row that does not exist yet.
-    const found = Object.keys(write.seed ?? {}).length > 0 ? await rowDetails(env, grid, [ownId]) : [];
-    if (found.length === 0) cells = { ...write.seed, ...write.set, [grid.spec.keyField]: key };
+    // A row collab that exists may also be a deleted row (out of the views, API.md 6.4), which the upsert would
+    // update without listing it again: such a row is written as new and put back in the views.
+    const found = await rowDetails(env, grid, [ownId]);
+    if (found.length > 0) restore = restoreRowUpdate(await readCollab(env.client, env.workspaceId, grid.databaseId, 1), ownId);
+    if (found.length === 0 || restore) cells = { ...(restore ? blankCells(grid.spec) : {}), ...write.seed, ...write.set, [grid.spec.keyField]: key };
   }
   const byId = cellsByFieldId(grid.spec, grid.fields, cells);
   // The primary field is the row's title in the UI: show the key there when the spec does not use it.
   const primary = grid.fields.find((f) => f.isPrimary);
   if (primary && !grid.spec.fields.some((f) => f.name === primary.name) && primary.fieldType === "RichText") byId[primary.id] = key;
   await env.client.api("PUT", `/api/workspace/${env.workspaceId}/database/${grid.databaseId}/row`, { body: { pre_hash: key, cells: byId } });
+  // Listed again only once its cells are new: a failure in between leaves it out of the views, to be retried whole.
+  if (restore) await webUpdate(env.client, env.workspaceId, grid.databaseId, 1, restore);
   index.set(key, ownId);
   if (!grid.verified) {
     await verifyRow(env, grid, ownId, cells);
     grid.verified = true;
   }
+}
+
+/**
+ * Takes rows out of every view of the grid, which is how a row is deleted (API.md 6.9). It waits for the grid's
+ * turn like a creation; deletions that arrive while it waits join the same collab edit.
+ */
+export function removeRows(env: GridEnv, grid: Grid, ids: readonly string[]): Promise<void> {
+  let batch = grid.removing;
+  if (!batch) {
+    const ids = new Set<string>();
+    const done = grid.creating.then(async () => {
+      if (grid.removing?.ids === ids) grid.removing = undefined;
+      const update = removeRowsUpdate(await readCollab(env.client, env.workspaceId, grid.databaseId, 1), ids);
+      if (update) await webUpdate(env.client, env.workspaceId, grid.databaseId, 1, update);
+    });
+    batch = { ids, done };
+    grid.removing = batch;
+    grid.creating = done.catch(() => undefined);
+  }
+  for (const id of ids) batch.ids.add(id);
+  return batch.done;
+}
+
+/** Every field of the spec at its empty value: a row written anew must not keep cells from before its deletion. */
+function blankCells(spec: Grid["spec"]): Cells {
+  return Object.fromEntries(spec.fields.map((f) => [f.name, null]));
 }
 
 /** Reads the first row written to a grid back: a cell the server dropped means the grid is not what we think. */

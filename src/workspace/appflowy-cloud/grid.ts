@@ -28,8 +28,13 @@ export interface Grid {
   fieldsAt: number;
   /** key → row id, including rows people added in the UI; built on first use, refreshed by readRows and watch. */
   index: Map<string, string> | undefined;
-  /** Creation is serialised per database: concurrent creates make the server lose rows from the views (API.md 9). */
+  /**
+   * Creations and deletions are serialised per database: the server rewrites every view when it creates a row
+   * (API.md 9), losing rows another creation added meanwhile and bringing back rows a deletion took out.
+   */
   creating: Promise<unknown>;
+  /** Rows waiting for their turn to be taken out of the views, removed together in one collab edit. */
+  removing: { ids: Set<string>; done: Promise<void> } | undefined;
   /** Whether the first row written in this process has been read back. */
   verified: boolean;
 }
@@ -69,7 +74,7 @@ export async function openGrid(env: GridEnv, spec: DatabaseSpec, create: boolean
   }
   const databaseId = await databaseIdOfView(client, workspaceId, view.view_id);
   if (!databaseId) throw new WorkspaceWriteError(spec.name, undefined, `grid view ${view.view_id} has no database in GET /database (in the trash?)`);
-  const grid: Grid = { spec, viewId: view.view_id, databaseId, fields: [], fieldsAt: 0, index: undefined, creating: Promise.resolve(), verified: false };
+  const grid: Grid = { spec, viewId: view.view_id, databaseId, fields: [], fieldsAt: 0, index: undefined, creating: Promise.resolve(), removing: undefined, verified: false };
   await checkFields(env, grid, create);
   if (created) await dropStarterRows(env, grid);
   env.log.info({ database: spec.name, created }, "grid ready");

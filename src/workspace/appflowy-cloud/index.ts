@@ -13,7 +13,7 @@ import { AppFlowyClient } from "./client.ts";
 import { documentBlocks } from "./collab.ts";
 import { createView, findWorkspace, folderTree, parseOrThrow } from "./folder.ts";
 import { checkFields, openGrid, readCollab, TRACKER_DB, type Grid, type GridEnv } from "./grid.ts";
-import { createRow, explainTooLarge, indexRows, listRowIds, putRow, rowDetails, rowIndex, updateUiRow } from "./grid-rows.ts";
+import { createRow, explainTooLarge, indexRows, listRowIds, putRow, removeRows, rowDetails, rowIndex, updateUiRow } from "./grid-rows.ts";
 import { Limiter } from "./limiter.ts";
 import { cellsFromDetail, preHashRowId, rowKey, stableUuid } from "./mapping.ts";
 import { blocksToMarkdown, markdownToPageData } from "./page-blocks.ts";
@@ -40,8 +40,8 @@ const TRACKER_PAGE = "ai_tracker_page";
 
 /**
  * The tracker's databases as grids in an AppFlowy Cloud workspace: one folder page holding a grid per database,
- * rows upserted with pre_hash = the row's key, rows people added in the UI updated through the row collab, pages
- * as documents under the folder. Every write is checked against the grid's fields first, because the server
+ * rows upserted with pre_hash = the row's key, rows people added in the UI updated through the row collab, rows
+ * deleted by taking them out of the views in the database collab, pages as documents under the folder. Every write is checked against the grid's fields first, because the server
  * drops cells it does not know without a word.
  */
 export class AppFlowyWorkspace implements Workspace {
@@ -113,6 +113,19 @@ export class AppFlowyWorkspace implements Workspace {
       } catch (err) {
         throw explainTooLarge(err, database, { ...write.seed, ...write.set });
       }
+    });
+  }
+
+  async deleteRow(database: string, key: string): Promise<void> {
+    return this.track(async () => {
+      const env = await this.env();
+      const grid = await this.grid(env, database);
+      const index = await rowIndex(env, grid);
+      const rowId = index.get(key);
+      // The index lists every row in the views (refreshed by readRows and watch): a key it lacks has no row to remove.
+      if (!rowId) return;
+      await removeRows(env, grid, [rowId, preHashRowId(env.workspaceId, grid.databaseId, key)]);
+      if (index.get(key) === rowId) index.delete(key);
     });
   }
 

@@ -10,27 +10,45 @@ export interface GridStore {
   readonly rows: Map<string, RowRecord>;
   readonly options: { racyRowCreation: boolean; creationGapMs: number };
   lostRowOrders: number;
+  /** Rows taken out of the views (deleted) that a concurrent creation listed again. */
+  revivedRowOrders: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Creates a row and appends it to every view, racing like the server when creations overlap (API.md 9). */
+const orderId = (o: unknown): string => String((o as { id?: unknown }).id);
+
+/**
+ * Creates a row and appends it to every view, racing like the server when creations overlap (API.md 9): the
+ * views are written back as they were read, so a row created meanwhile loses its entry and a row deleted meanwhile
+ * (taken out of the views through the collab) is listed again.
+ */
 export function insertRow(store: GridStore, dbId: string, rowId: string, cells: Record<string, unknown>, preHash?: string): void | Promise<void> {
   const db = store.databases.get(dbId)!;
   const doc = newRowDoc(rowId, dbId);
   writeCells(doc, listFields(db.doc), cells);
   store.rows.set(rowId, { doc, databaseId: dbId, updatedAt: Date.now(), preHash });
   const all = [...views(db.doc).values()];
-  const snapshot = all.map((v) => (v.get("row_orders") as Y.Array<unknown>).length);
+  const snapshot = all.map((v) => (v.get("row_orders") as Y.Array<unknown>).toArray());
   const finish = (): void => {
     db.doc.transact(() => {
       all.forEach((v, i) => {
         const orders = v.get("row_orders") as Y.Array<unknown>;
-        // The server re-inserts every view from what it read: rows created meanwhile lose their entry.
-        const lost = orders.length - snapshot[i]!;
-        if (lost > 0) {
-          orders.delete(snapshot[i]!, lost);
-          if (i === 0) store.lostRowOrders += lost;
+        const read = snapshot[i]!;
+        const now = orders.toArray().map(orderId);
+        const readIds = read.map(orderId);
+        if (now.length < read.length || readIds.some((id, j) => now[j] !== id)) {
+          // Something was taken out meanwhile: the whole view goes back to what was read.
+          if (i === 0) {
+            store.revivedRowOrders += readIds.filter((id) => !now.includes(id)).length;
+            store.lostRowOrders += now.filter((id) => !readIds.includes(id)).length;
+          }
+          orders.delete(0, orders.length);
+          orders.push(read);
+        } else if (now.length > read.length) {
+          // Only rows were added meanwhile: they lose their entry.
+          orders.delete(read.length, now.length - read.length);
+          if (i === 0) store.lostRowOrders += now.length - read.length;
         }
         orders.push([{ id: rowId, height: 30n }]);
       });

@@ -10,6 +10,7 @@ import {
   listFields,
   newDatabaseDoc,
   newRowDoc,
+  newView,
   readCells,
   views,
   writeCells,
@@ -77,6 +78,8 @@ export class FakeAppFlowy {
   readonly requests: RequestLogEntry[] = [];
   /** Rows whose entry in the views a concurrent creation overwrote (see racyRowCreation). */
   lostRowOrders = 0;
+  /** Deleted rows (taken out of the views) that a concurrent creation listed again (see racyRowCreation). */
+  revivedRowOrders = 0;
   private fault: Fault = { mode: "none" };
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -185,6 +188,27 @@ export class FakeAppFlowy {
       for (const v of views(dbDoc).values()) (v.get("row_orders") as Y.Array<unknown>).push([{ id, height: 30n }]);
     });
     return id;
+  }
+
+  /** Adds another view of a grid (a board, say) listing the same rows, as the UI does; returns its id. */
+  addViewAsPerson(gridName: string): string {
+    const dbId = this.databaseIdOf(gridName);
+    const doc = this.databases.get(dbId)!.doc;
+    const viewId = randomUUID();
+    doc.transact(() => {
+      const rows = inlineRowIds(doc).map((id) => ({ id, height: 30n }));
+      views(doc).set(viewId, newView(viewId, dbId, `${gridName} board`));
+      (views(doc).get(viewId)!.get("row_orders") as Y.Array<unknown>).push(rows);
+    });
+    return viewId;
+  }
+
+  /** The row ids each view of a grid lists, by view id. */
+  viewRowIds(gridName: string): Record<string, string[]> {
+    const doc = this.databases.get(this.databaseIdOf(gridName))!.doc;
+    const out: Record<string, string[]> = {};
+    views(doc).forEach((v, id) => (out[id] = (v.get("row_orders") as Y.Array<{ id: string }>).toArray().map((o) => o.id)));
+    return out;
   }
 
   renameField(gridName: string, from: string, to: string): void {

@@ -47,7 +47,7 @@ export function newDatabaseDoc(databaseId: string, viewId: string, name: string)
   return doc;
 }
 
-function newView(viewId: string, databaseId: string, name: string): Y.Map<unknown> {
+export function newView(viewId: string, databaseId: string, name: string): Y.Map<unknown> {
   const v = new Y.Map<unknown>();
   v.set("id", viewId);
   v.set("database_id", databaseId);
