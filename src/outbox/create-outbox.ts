@@ -1,10 +1,10 @@
 import { checkCells } from "../workspace/check-cells.ts";
 import { DATABASES } from "../workspace/databases.ts";
 import type { RecordWriter } from "../workspace/record-writer.ts";
-import type { DatabaseSpec, PageSpec, RowWrite, Workspace } from "../workspace/workspace.ts";
+import type { DatabaseSpec, PageSpec, Workspace } from "../workspace/workspace.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Db } from "../store/open-store.ts";
-import { OutboxTable, type OutboxRecord } from "./outbox-table.ts";
+import { isDeletion, OutboxTable, type OutboxRecord, type RowPayload } from "./outbox-table.ts";
 import { backoffMs, retryDecision } from "./retry-policy.ts";
 
 export interface OutboxOptions {
@@ -53,7 +53,8 @@ export type Outbox = RecordWriter & {
 
 /**
  * The durable record writer: every write is committed to the outbox table before anything is sent, merged with
- * queued writes to the same row, then sent in order per row with retries. Retryable failures (outage, 5xx, 429)
+ * queued writes to the same row (a delete replaces them; an upsert after a delete follows it), then sent in order
+ * per row with retries. Retryable failures (outage, 5xx, 429)
  * pause all sending with exponential backoff or the server's Retry-After; terminal ones park the record. A crash
  * loses nothing: whatever was not acknowledged is sent again on start, and the adapters' upserts are idempotent.
  */
@@ -113,8 +114,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
 
   async function send(record: OutboxRecord): Promise<void> {
     try {
-      if (record.kind === "row") await workspace.upsertRow(record.database!, record.key, JSON.parse(record.payload) as RowWrite);
-      else await workspace.writePage(JSON.parse(record.payload) as PageSpec);
+      if (record.kind === "row") {
+        const payload = JSON.parse(record.payload) as RowPayload;
+        if (!isDeletion(payload)) await workspace.upsertRow(record.database!, record.key, payload);
+        else {
+          // Both again on a retry: deleting is idempotent, and the upsert after it creates the row anew.
+          await workspace.deleteRow(record.database!, record.key);
+          if (payload.then) await workspace.upsertRow(record.database!, record.key, payload.then);
+        }
+      } else await workspace.writePage(JSON.parse(record.payload) as PageSpec);
       table.acknowledge(record);
       sent++;
       if (failuresInARow > 0) log.info({ after: failuresInARow }, "workspace reachable again, sending");
@@ -175,6 +183,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
       }
       table.enqueueRow(database, key, write, now());
+      kick();
+    },
+    delete(database, key) {
+      table.enqueueDelete(database, key, now());
       kick();
     },
     page(page) {

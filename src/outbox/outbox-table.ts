@@ -4,6 +4,8 @@ import type { PageSpec, RowWrite } from "../workspace/workspace.ts";
 /**
  * The outbox's own table in the local store. One live record per target (a row or a page): later writes merge
  * into it and bump `version`, so a send that was in flight while a write arrived does not delete the newer data.
+ * A row record's payload is an upsert (a RowWrite) or a deletion, optionally followed by the upsert queued after it
+ * (see RowPayload), so each row's operations keep their order.
  * state: pending (to send) | parked (a terminal error; kept, retried only when asked or after a while)
  *        | rejected (refused before sending: it can never be written as it is).
  */
@@ -50,6 +52,38 @@ export function mergeRowWrite(queued: RowWrite, next: RowWrite): RowWrite {
   return { ...(Object.keys(set).length > 0 ? { set } : {}), ...(Object.keys(seed).length > 0 ? { seed } : {}) };
 }
 
+/**
+ * What a row record asks for: an upsert, or a deletion (`delete` counts the deletions queued on the record, so an
+ * acknowledgement can tell the one it sent from a newer one) and then, when written after it, an upsert.
+ */
+export type RowPayload = RowWrite | Deletion;
+export interface Deletion {
+  delete: number;
+  then?: RowWrite;
+}
+
+export const isDeletion = (p: RowPayload): p is Deletion => typeof (p as Deletion).delete === "number";
+
+/** The payload once another write to the row is queued after it: a delete replaces it, an upsert follows it. */
+export function queueAfter(queued: RowPayload, next: { delete: true } | { write: RowWrite }): RowPayload {
+  const deletes = isDeletion(queued) ? queued.delete : 0;
+  if ("delete" in next) return { delete: deletes + 1 };
+  if (!isDeletion(queued)) return mergeRowWrite(queued, next.write);
+  return { delete: deletes, then: queued.then ? mergeRowWrite(queued.then, next.write) : next.write };
+}
+
+/**
+ * What is left to send of `current` once `sent` (an older version of the same record) was acknowledged. The row
+ * exists after a sent upsert, so its seed goes (seeding is for creation only); a deletion that was sent is done,
+ * unless another was queued since.
+ */
+export function remainingAfterSend(sent: RowPayload, current: RowPayload): RowPayload {
+  const withoutSeed = (w: RowWrite): RowWrite => (w.set ? { set: w.set } : {});
+  if (!isDeletion(current)) return withoutSeed(current);
+  if (!isDeletion(sent) || sent.delete !== current.delete || !current.then) return current;
+  return sent.then ? withoutSeed(current.then) : current.then;
+}
+
 /** Prepared statements over the table; every method is one SQLite transaction, durable when it returns. */
 export class OutboxTable {
   private readonly db: Db;
@@ -62,10 +96,12 @@ export class OutboxTable {
       byTarget: db.prepare<[string], OutboxRecord>("SELECT * FROM outbox WHERE target = ?"),
       insert: db.prepare("INSERT INTO outbox (target, kind, database, key, payload, state, last_error, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
       merge: db.prepare("UPDATE outbox SET payload = ?, version = version + 1, updated_at = ? WHERE id = ?"),
+      replace: db.prepare("UPDATE outbox SET payload = ?, version = version + 1, updated_at = ?, state = 'pending', next_at = CASE WHEN state = 'parked' THEN 0 ELSE next_at END WHERE id = ?"),
+      byId: db.prepare<[number], OutboxRecord>("SELECT * FROM outbox WHERE id = ?"),
+      rest: db.prepare("UPDATE outbox SET payload = ?, attempts = 0, next_at = 0 WHERE id = ?"),
       due: db.prepare<[number, number], OutboxRecord>("SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?"),
       nextDue: db.prepare<[], { at: number | null }>("SELECT min(next_at) AS at FROM outbox WHERE state = 'pending'"),
       done: db.prepare("DELETE FROM outbox WHERE id = ? AND version = ?"),
-      clearSeed: db.prepare("UPDATE outbox SET payload = json_remove(payload, '$.seed'), attempts = 0, next_at = 0 WHERE id = ?"),
       retry: db.prepare("UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?"),
       park: db.prepare("UPDATE outbox SET state = 'parked', attempts = attempts + 1, last_error = ?, updated_at = ? WHERE id = ?"),
       unpark: db.prepare("UPDATE outbox SET state = 'pending', next_at = 0 WHERE state = 'parked'"),
@@ -82,8 +118,23 @@ export class OutboxTable {
       .transaction(() => {
         const target = rowTarget(database, key);
         const queued = this.stmts.byTarget.get(target);
-        if (queued) this.stmts.merge.run(JSON.stringify(mergeRowWrite(JSON.parse(queued.payload) as RowWrite, write)), now, queued.id);
+        if (queued) this.stmts.merge.run(JSON.stringify(queueAfter(JSON.parse(queued.payload) as RowPayload, { write })), now, queued.id);
         else this.stmts.insert.run(target, "row", database, key, JSON.stringify(write), "pending", null, now, now);
+      })
+      .immediate();
+  }
+
+  /**
+   * Queues the deletion of a row in place of whatever is queued for it. A parked write is pending again: what
+   * the workspace refused is not sent any more.
+   */
+  enqueueDelete(database: string, key: string, now: number): void {
+    this.db
+      .transaction(() => {
+        const target = rowTarget(database, key);
+        const queued = this.stmts.byTarget.get(target);
+        if (queued) this.stmts.replace.run(JSON.stringify(queueAfter(JSON.parse(queued.payload) as RowPayload, { delete: true })), now, queued.id);
+        else this.stmts.insert.run(target, "row", database, key, JSON.stringify({ delete: 1 } satisfies Deletion), "pending", null, now, now);
       })
       .immediate();
   }
@@ -113,12 +164,17 @@ export class OutboxTable {
   }
 
   /**
-   * Acknowledges a send. If a write merged in meanwhile, the record stays to be sent again, without its seed:
-   * the row exists now, and seeding is for creation only.
+   * Acknowledges a send. If a write merged in meanwhile, the record stays with what is left to send
+   * (remainingAfterSend: without its seed once the row exists, without a deletion that is done).
    */
   acknowledge(record: OutboxRecord): void {
-    const gone = this.stmts.done.run(record.id, record.version).changes > 0;
-    if (!gone && record.kind === "row") this.stmts.clearSeed.run(record.id);
+    this.db.transaction(() => {
+      if (this.stmts.done.run(record.id, record.version).changes > 0 || record.kind !== "row") return;
+      const current = this.stmts.byId.get(record.id);
+      if (!current) return;
+      const rest = remainingAfterSend(JSON.parse(record.payload) as RowPayload, JSON.parse(current.payload) as RowPayload);
+      this.stmts.rest.run(JSON.stringify(rest), record.id);
+    })();
   }
 
   retryLater(id: number, at: number, error: string): void {

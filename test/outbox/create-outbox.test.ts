@@ -235,3 +235,115 @@ describe("createOutbox()", () => {
     await outbox.close();
   });
 });
+
+type Op = { op: "upsert"; status: string; title?: string } | { op: "delete" };
+const up = (status: string, title?: string): Op => ({ op: "upsert", status, title });
+const del: Op = { op: "delete" };
+
+function apply(outbox: Outbox, ops: Op[]): void {
+  for (const o of ops) {
+    if (o.op === "delete") outbox.delete("Requirements", "FR-001");
+    else outbox.upsert("Requirements", "FR-001", { ...(o.title ? { seed: { Title: o.title } } : {}), set: { Status: o.status } });
+  }
+}
+
+describe("createOutbox() deletes", () => {
+  it.each<{ name: string; existing: boolean; ops: Op[]; expected: Record<string, unknown> | undefined; puts: number }>([
+    { name: "a delete replaces a queued upsert, so nothing is created", existing: false, ops: [up("Verified", "t"), del], expected: undefined, puts: 0 },
+    { name: "a delete removes a row written earlier", existing: true, ops: [del], expected: undefined, puts: 0 },
+    { name: "an upsert after a queued delete leaves the row present, written anew", existing: true, ops: [del, up("Failing", "new title")], expected: { Title: "new title", Owner: "", Status: "Failing", Evidence: "" }, puts: 1 },
+    { name: "upserts after a queued delete merge, seed from the first of them", existing: true, ops: [up("Degraded"), del, up("Failing", "second"), up("Verified", "third")], expected: { Title: "second", Status: "Verified" }, puts: 1 },
+    { name: "a delete after delete-then-upsert wins", existing: true, ops: [del, up("Failing", "t"), del], expected: undefined, puts: 0 },
+  ])("$name", async ({ existing, ops, expected, puts }) => {
+    const { fake, workspace, outbox } = await onDouble();
+    if (existing) await workspace.upsertRow("Requirements", "FR-001", { seed: { Title: "old", Owner: "ann" }, set: { Status: "Verified", Evidence: "old evidence" } });
+    const before = fake.count("PUT", /\/row$/);
+    apply(outbox, ops);
+    expect(outbox.stats()).toMatchObject({ pending: 1 });
+    outbox.start();
+    await outbox.flush();
+    const row = fake.gridRows("Requirements").find((r) => r.cells.ID === "FR-001");
+    if (expected === undefined) expect(row).toBeUndefined();
+    else expect(row?.cells).toMatchObject(expected);
+    expect(fake.gridRows("Requirements")).toHaveLength(expected === undefined ? 0 : 1);
+    expect(fake.count("PUT", /\/row$/) - before).toBe(puts);
+    expect(outbox.stats()).toMatchObject({ pending: 0, parked: 0 });
+  });
+
+  it.each<{ name: string; first: Op[]; second: Op[]; present: boolean }>([
+    { name: "an upsert queued while its row's delete is in flight is sent after it", first: [del], second: [up("Failing", "again")], present: true },
+    { name: "a delete queued while its row's upsert is in flight is sent after it", first: [up("Failing")], second: [del], present: false },
+  ])("$name", async ({ first, second, present }) => {
+    const { fake, workspace, outbox } = await onDouble({ latencyMs: 40 });
+    await workspace.upsertRow("Requirements", "FR-001", { seed: { Title: "old" }, set: { Status: "Verified" } });
+    apply(outbox, first);
+    outbox.start();
+    await expect.poll(() => outbox.stats().inFlight, { timeout: 10_000, interval: 2 }).toBe(1);
+    apply(outbox, second);
+    await outbox.flush();
+    const rows = fake.gridRows("Requirements");
+    expect(rows.map((r) => r.cells.ID)).toEqual(present ? ["FR-001"] : []);
+    if (present) expect(rows[0]!.cells).toMatchObject({ Title: "again", Status: "Failing" });
+    expect(outbox.stats()).toMatchObject({ pending: 0, parked: 0 });
+  });
+
+  it("retries a delete through a burst of 5xx and removes the row once", async () => {
+    const { fake, workspace, outbox } = await onDouble();
+    await workspace.upsertRow("Requirements", "FR-001", { set: { Status: "Verified" } });
+    await workspace.upsertRow("Requirements", "FR-002", { set: { Status: "Verified" } });
+    fake.setFault({ mode: "5xx", count: 3 });
+    outbox.delete("Requirements", "FR-001");
+    outbox.start();
+    await outbox.flush();
+    expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toEqual(["FR-002"]);
+    expect(outbox.stats()).toMatchObject({ pending: 0, parked: 0, sent: 1 });
+    expect(outbox.stats().retries).toBeGreaterThan(0);
+  });
+
+  it("a delete queued before a restart is sent by the next outbox on the same store", async () => {
+    const { fake, workspace, db } = await onDouble();
+    await workspace.upsertRow("Requirements", "FR-001", { set: { Status: "Verified" } });
+    const first = createOutbox({ db, workspace, logger: silentLogger() });
+    first.delete("Requirements", "FR-001");
+    await first.stop();
+    const second = createOutbox({ db, workspace, logger: silentLogger() });
+    cleanups.push(() => second.stop());
+    second.start();
+    await second.flush();
+    expect(fake.gridRows("Requirements")).toEqual([]);
+  });
+
+  it("a delete in place of a parked upsert is sent, not left parked", async () => {
+    const { fake, outbox } = await onDouble({ maxBodyBytes: 8 * 1024 });
+    outbox.upsert("Requirements", "FR-BIG", { seed: { Description: "x".repeat(20_000) }, set: { Status: "Verified" } });
+    outbox.start();
+    await outbox.flush();
+    expect(outbox.stats()).toMatchObject({ parked: 1 });
+    outbox.delete("Requirements", "FR-BIG");
+    await outbox.flush();
+    expect(outbox.stats()).toMatchObject({ parked: 0, pending: 0 });
+    expect(fake.gridRows("Requirements")).toEqual([]);
+  });
+
+  it("deletes over the local (embedded) workspace too", async () => {
+    const dir = tempDir();
+    const { workspace } = await createWorkspace({ config: { kind: "local", port: 0, host: "127.0.0.1" }, dataDir: dir.path, mode: "serve", logger: silentLogger() });
+    cleanups.push(async () => {
+      await workspace.close();
+      dir.remove();
+    });
+    await workspace.ensureDatabase(REQUIREMENTS);
+    const outbox = createOutbox({ db: store(), workspace: workspace as Workspace, logger: silentLogger() });
+    outbox.start();
+    queue(outbox, 3);
+    await outbox.flush();
+    outbox.delete("Requirements", req(1));
+    outbox.delete("Requirements", req(2));
+    outbox.upsert("Requirements", req(2), { seed: { Title: "back" }, set: { Status: "Failing" } });
+    await outbox.flush();
+    const rows = await workspace.readRows("Requirements");
+    expect(rows.map((r) => r.key)).toEqual([req(0), req(2)]);
+    expect(rows[1]!.cells).toMatchObject({ Title: "back", Status: "Failing" });
+    await outbox.close();
+  });
+});
