@@ -170,6 +170,7 @@ function delegate(current: () => Workspace, kind: WorkspaceKind): Workspace {
     kind,
     ensureDatabase: (spec) => current().ensureDatabase(spec),
     upsertRow: (db, key, write) => current().upsertRow(db, key, write),
+    deleteRow: (db, key) => current().deleteRow(db, key),
     readRows: (db) => current().readRows(db),
     writePage: (page) => current().writePage(page),
     readPages: () => current().readPages(),

@@ -19,6 +19,9 @@ class CollectingWriter implements RecordWriter {
   upsert(database: string, key: string, write: RowWrite): void {
     this.rows.push({ database, key, write });
   }
+  delete(database: string, key: string): void {
+    this.rows = this.rows.filter((r) => r.database !== database || r.key !== key);
+  }
   page(_page: PageSpec): void {}
   async flush(): Promise<void> {}
   async close(): Promise<void> {}
