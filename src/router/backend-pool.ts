@@ -144,8 +144,10 @@ export class BackendPool {
       const complexity = assessComplexity(call.canonical().messages, this.o.config.router.largeTierScore);
       const tierList = this.o.config.router.tiers[complexity.tier];
       let picks = this.autoPicks(complexity.tier, tierList, skipped);
-      if (picks.unknown.length > 0) {
-        await Promise.all(picks.unknown.map((b) => this.catalog.refresh(b.backend.name, true)));
+      // Wait for model lists only when no backend has a model to run; otherwise the lists fill in behind
+      // (catalog refreshes are rate-limited, so a hung backend does not hold every request).
+      if (picks.candidates.length === 0 && picks.unknown.length > 0) {
+        await Promise.all(picks.unknown.map((b) => this.catalog.refresh(b.backend.name)));
         skipped.length = 0;
         picks = this.autoPicks(complexity.tier, tierList, skipped);
       }
@@ -155,7 +157,7 @@ export class BackendPool {
     if (own) {
       let model = this.autoModel(own, "fast");
       if (model === undefined) {
-        await this.catalog.refresh(own.backend.name, true);
+        await this.catalog.refresh(own.backend.name);
         model = this.autoModel(own, "fast");
       }
       if (model === undefined) throw new PlanError(503, `backend ${requested} has no model to run (none configured, loaded or listed)`, "no_model");

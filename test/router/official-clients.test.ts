@@ -29,6 +29,16 @@ afterAll(async () => {
   await Promise.all(sims.map((s) => s.close()));
 });
 
+describe("auto before any model list was read", () => {
+  it("the first auto request asks the backends for their models and is served", async () => {
+    const client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: "unused" });
+    const { data, response } = await client.chat.completions.create({ model: "auto", messages: [{ role: "user", content: "hi" }] }).withResponse();
+    expect(data.choices[0]!.message.content).toBe(DEFAULT_REPLY);
+    expect(BACKENDS.map((b) => b.name)).toContain(response.headers.get("x-ai-tracker-backend"));
+    expect(response.headers.get("x-ai-tracker-tier")).toBe("fast");
+  });
+});
+
 describe.each(BACKENDS)("the router over $name ($sim)", ({ name, model }) => {
   it("the openai client gets a whole answer and the backend headers", async () => {
     const client = new OpenAI({ baseURL: `${h.url}/v1`, apiKey: "unused" });
@@ -109,9 +119,9 @@ describe("model lists", () => {
 describe("run records", () => {
   it("every request above left a run row with its backend, api and timings", () => {
     const runs = h.runs().filter((r) => r.type === "chat");
-    // Per backend: 2 openai + 2 ollama chat + 2 generate.
-    expect(runs).toHaveLength(BACKENDS.length * 6);
-    for (const b of BACKENDS) expect(runs.filter((r) => r.backend === b.name && r.outcome === "ok")).toHaveLength(6);
+    // Per backend: 2 openai + 2 ollama chat + 2 generate; plus the first auto request.
+    expect(runs).toHaveLength(BACKENDS.length * 6 + 1);
+    for (const b of BACKENDS) expect(runs.filter((r) => r.backend === b.name && r.outcome === "ok" && r.tier === "named")).toHaveLength(6);
     expect(new Set(runs.map((r) => r.api))).toEqual(new Set(["openai", "ollama"]));
     for (const r of runs) {
       expect(r.attempts).toBe(1);
