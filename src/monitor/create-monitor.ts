@@ -23,6 +23,7 @@ import { MonitorMetrics } from "./monitor-metrics.ts";
 import type { WindowStats } from "./observation-store.ts";
 import { ObservationStore } from "./observation-store.ts";
 import { RestartHooks } from "./restart/restart-hooks.ts";
+import { RetentionPruner } from "./retention-pruner.ts";
 import type { runCommand } from "./restart/run-command.ts";
 import { serviceCells } from "./service-row.ts";
 
@@ -54,7 +55,7 @@ export interface Monitor extends Service {
   writeIncidentReport(): Promise<PageSpec>;
   /** Closes the health windows that have ended (also done on a timer at each window boundary). */
   closeHealthWindows(): WindowStats[];
-  /** Deletes observations and rollups older than config.health.retention (also hourly). */
+  /** Deletes observations, rollups, and Health and Benchmarks rows older than config.health.retention (also hourly). */
   prune(): void;
   /** Resolves when queued alerts, running restarts and queued workspace records have settled (tests, demo). */
   settled(): Promise<void>;
@@ -166,9 +167,10 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
     runBenchmarks({ services: config.services, config: config.benchmarks, fetch: deps.fetch, logger, now: deps.now, store, records, live: deps.live, signal });
   const report = async () => writeIncidentReport({ store, records, config, now: deps.now, logger });
 
+  const retention = new RetentionPruner(store, observations, records, windowMs);
   function prune(): void {
-    const removed = observations.prune(deps.now() - retentionMs);
-    if (removed.observations + removed.rollups > 0) log.info(removed, "old observations and rollups pruned");
+    const removed = retention.prune(deps.now() - retentionMs);
+    if (Object.values(removed).some((n) => n > 0)) log.info(removed, "old observations, rollups and workspace rows pruned");
   }
 
   scheduler.addCron({ name: "benchmarks", schedule: config.benchmarks.schedule, run: async (signal) => void (await benchmarks(signal)) });

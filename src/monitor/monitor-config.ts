@@ -50,7 +50,7 @@ export const AlertsConfigSchema = z.object({
 export const HealthConfigSchema = z.object({
   /** Rollup window written to the Health database. */
   window: DurationSchema.default("5m"),
-  /** How long observations and rollups are kept. */
+  /** How long observations and rollups are kept, and the Health and Benchmarks rows in the workspace. */
   retention: DurationSchema.default("30d"),
 });
 

@@ -2,7 +2,8 @@ import type { Db } from "../store/open-store.ts";
 
 /**
  * The monitor's own tables, next to the shared ones: closed health windows (the evidence engine and the
- * performance baseline read them) and the incident state machines, so a restart resumes where it stopped.
+ * performance baseline read them), how far workspace rows have been pruned, and the incident state machines, so a
+ * restart resumes where it stopped.
  */
 export function ensureMonitorTables(db: Db): void {
   db.exec(`
@@ -20,6 +21,11 @@ export function ensureMonitorTables(db: Db): void {
       PRIMARY KEY (service, window_start)
     );
     CREATE INDEX IF NOT EXISTS health_rollups_window_start ON health_rollups(window_start);
+
+    CREATE TABLE IF NOT EXISTS monitor_pruned (
+      what TEXT PRIMARY KEY,            -- benchmarks: workspace rows of the store's benchmarks deleted up to up_to
+      up_to INTEGER NOT NULL
+    );
 
     CREATE TABLE IF NOT EXISTS monitor_conditions (
       key TEXT PRIMARY KEY,             -- service|kind[|aspect]

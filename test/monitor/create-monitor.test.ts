@@ -213,6 +213,64 @@ describe("createMonitor()", () => {
     expect(left[0]!.at).toBeGreaterThan(T0 + 86_400_000);
   });
 
+  it.each([
+    { name: "closed", closeOld: true },
+    { name: "never closed (the tracker was stopped for days)", closeOld: false },
+  ])("prune() deletes the Health rows of windows older than health.retention ($name) from the workspace, and keeps Incidents rows", async ({ closeOld }) => {
+    h = await monitorHarness({ ...BASE, health: { window: "5m", retention: "1d" }, services: [service("alpha"), service("beta")] });
+    h.set("alpha", result("down"));
+    await probe(3, 100_000);
+    if (closeOld) {
+      h.clock.advance(5 * 60_000);
+      expect(h.monitor.closeHealthWindows().length).toBeGreaterThan(0);
+    }
+    h.clock.t = T0 + 2 * 86_400_000;
+    h.set("alpha", result("up"));
+    await probe(3, 100_000);
+    h.clock.advance(5 * 60_000);
+    h.monitor.closeHealthWindows();
+    await h.records.flush();
+    const windows = (await h.workspace.readRows("Health")).map((r) => r.key);
+    const fresh = windows.filter((k) => k.includes(new Date(T0 + 2 * 86_400_000).toISOString().slice(0, 10)));
+    expect(fresh.length).toBeGreaterThan(0);
+    expect(windows.length).toBeGreaterThan(fresh.length);
+    const incidents = (await h.workspace.readRows("Incidents")).map((r) => r.key);
+    expect(incidents).toHaveLength(1);
+    h.monitor.prune();
+    await h.records.flush();
+    expect((await h.workspace.readRows("Health")).map((r) => r.key).sort()).toEqual(fresh.sort());
+    expect((await h.workspace.readRows("Incidents")).map((r) => r.key)).toEqual(incidents);
+    expect(h.logs.entries.find((e) => e.msg === "old observations, rollups and workspace rows pruned")).toMatchObject({ healthRows: windows.length - fresh.length });
+  });
+
+  it("prune() deletes Benchmarks rows older than health.retention from the workspace once, keeping the store's benchmarks", async () => {
+    h = await monitorHarness({ ...BASE, health: { window: "5m", retention: "1d" }, services: [service("alpha")] });
+    const insert = h.store.prepare(`INSERT INTO benchmarks (run_id, service, model, metric, value, unit, at) VALUES (?, 'alpha', 'm', ?, 1, 'ms', ?)`);
+    const runs = [
+      { runId: "alpha-old", at: T0 },
+      { runId: "alpha-new", at: T0 + 2 * 86_400_000 - 3_600_000 },
+    ];
+    for (const r of runs) {
+      for (const metric of ["latency_p50_ms", "ttft_ms"]) {
+        insert.run(r.runId, metric, r.at);
+        h.records.upsert("Benchmarks", `${r.runId}|${metric}`, { set: { Service: "alpha", Metric: metric, Value: 1, Time: new Date(r.at).toISOString() } });
+      }
+    }
+    h.clock.t = T0 + 2 * 86_400_000;
+    h.monitor.prune();
+    await h.records.flush();
+    expect((await h.workspace.readRows("Benchmarks")).map((r) => r.key)).toEqual(["alpha-new|latency_p50_ms", "alpha-new|ttft_ms"]);
+    expect(h.store.prepare(`SELECT count(*) AS n FROM benchmarks`).get()).toEqual({ n: 4 });
+    const pruned = () => h.logs.entries.filter((e) => e.msg === "old observations, rollups and workspace rows pruned").map((e) => e.benchmarkRows);
+    expect(pruned()).toEqual([2]);
+    h.monitor.prune();
+    h.clock.advance(86_400_000);
+    h.monitor.prune();
+    expect(pruned()).toEqual([2, 2]);
+    await h.records.flush();
+    expect(await h.workspace.readRows("Benchmarks")).toEqual([]);
+  });
+
   it("runs the restart command after `after` failures, up to maxAttempts, and records it on the incident", async () => {
     const calls: string[][] = [];
     h = await monitorHarness(
