@@ -2,7 +2,7 @@ import { createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_REPLY, startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
+import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
 import { startRouterHarness, type RouterHarness } from "./router-harness.ts";
 
 let sim: Simulator;
