@@ -4,6 +4,7 @@ import { EVIDENCE, REQUIREMENTS, type RequirementStatus } from "../workspace/dat
 import type { Cells } from "../workspace/workspace.ts";
 import type { RequirementEvaluation, RequirementInput } from "./evaluate-requirement.ts";
 import { evaluateRequirements } from "./evaluate-requirements.ts";
+import { EvidenceRows } from "./evidence-rows.ts";
 import type { CriterionResult } from "./judge-criterion.ts";
 import { readRequirements, type RequirementRow } from "./read-requirements.ts";
 import { cardSignature, criterionLabel, evidenceCell, evidenceRowCells, evidenceRowKey, statusEntry } from "./render-evidence.ts";
@@ -38,7 +39,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * The evidence engine: evaluates every requirement on a schedule (first at start) and whenever the
  * Requirements database changes, then writes the outcome: the card (Status, Evidence, Last verified), Evidence
  * history rows, every evaluation in the store's evidence table, the current status in requirement_status, and
- * an incident when a requirement falls from Verified. Evaluations never overlap.
+ * an incident when a requirement falls from Verified. Evaluations never overlap. Hourly, evaluations and Evidence
+ * rows older than evidence.retention are deleted.
  */
 export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptions = {}): EvidenceEngine {
   const log = deps.logger.child({ module: "evidence" });
@@ -70,6 +72,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
   const deleteStatus = db.prepare("DELETE FROM requirement_status WHERE requirement = ?");
   const pruneEvidence = db.prepare("DELETE FROM evidence WHERE requirement = ? AND at < ?");
   const nextRequirement = db.prepare("SELECT min(requirement) FROM evidence WHERE requirement > ?").pluck();
+  const historyRows = new EvidenceRows(db);
 
   /** Runs `fn` after everything queued before it: evaluations and their writes never interleave. */
   function serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -100,6 +103,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
         return syncRequirementIncident(db, ev, previous.get(ev.id), queueRow);
       }),
     )();
+    const written: string[] = [];
     evaluations.forEach((ev, i) => {
       const before = previous.get(ev.id);
       if (before !== ev.status) log.info({ requirement: ev.id, from: before ?? null, to: ev.status, summary: ev.summary }, "requirement status changed");
@@ -111,8 +115,9 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       state.fingerprint = fingerprint(inputs[i]!);
       states.set(ev.id, state);
       writeCard(ev, state, now);
-      writeHistory(ev, state, now);
+      written.push(...writeHistory(ev, state, now));
     });
+    historyRows.written(written, now);
     for (const id of removed) {
       states.delete(id);
       previous.delete(id);
@@ -139,17 +144,22 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     state.card = { signature, text, at: now, set };
   }
 
-  function writeHistory(ev: RequirementEvaluation, state: RequirementState, now: number): void {
+  /** Writes the Evidence rows that are due; returns their keys. */
+  function writeHistory(ev: RequirementEvaluation, state: RequirementState, now: number): string[] {
     const seen = new Set<string>();
+    const keys: string[] = [];
     for (const c of ev.criteria) {
       const label = criterionLabel(c);
       seen.add(label);
       const last = state.history.get(label);
       if (last && last.result === c.result && now - last.at < historyMs) continue;
-      deps.records.upsert(EVIDENCE.name, evidenceRowKey(ev.id, label, now), { set: evidenceRowCells(ev, c) });
+      const key = evidenceRowKey(ev.id, label, now);
+      deps.records.upsert(EVIDENCE.name, key, { set: evidenceRowCells(ev, c) });
+      keys.push(key);
       state.history.set(label, { result: c.result, at: now });
     }
     for (const label of state.history.keys()) if (!seen.has(label)) state.history.delete(label);
+    return keys;
   }
 
   function prune(now: number): void {
@@ -163,6 +173,8 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       pruneEvidence.run(id, cutoff);
       id = nextRequirement.get(id) as string | null;
     }
+    const rows = historyRows.prune(cutoff, deps.records);
+    if (rows > 0) log.info({ rows }, "Evidence rows past evidence.retention deleted from the workspace");
   }
 
   /**

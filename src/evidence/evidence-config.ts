@@ -8,6 +8,6 @@ export const EvidenceConfigSchema = z.object({
   history: DurationSchema.default("1h"),
   /** A card whose results did not change is rewritten with its new readings at most this often. */
   cardRefresh: DurationSchema.default("5m"),
-  /** How long every evaluation is kept in the local store's evidence table. */
+  /** How long every evaluation is kept in the local store's evidence table, and Evidence rows in the workspace. */
   retention: DurationSchema.default("30d"),
 });

@@ -382,6 +382,28 @@ describe("createEvidenceEngine()", () => {
     await eventually(async () => ((await h.card("FR-001"))?.Status === "Verified" ? true : undefined), "FR-001 to be evaluated");
   });
 
+  it("deletes Evidence rows older than evidence.retention from the workspace, at most hourly, and keeps the newer ones", async () => {
+    h = await harness({ "FR-001": "router.success_rate >= 99% over 1h\nrouter.overhead.p95 < 2ms over 1h" }, "evidence:\n  interval: 1h\n  history: 1h\n  retention: 90m\n");
+    const keys = async () => (await h.rows(EVIDENCE.name)).map((r) => r.key);
+    const at = (t: number) => [`FR-001|router.success_rate >= 99% over 1h|${new Date(t).toISOString()}`, `FR-001|router.overhead.p95 < 2ms over 1h|${new Date(t).toISOString()}`];
+    const evaluateAt = async (t: number) => {
+      seedHealthy(h.seed, t);
+      h.setNow(t);
+      await h.engine.evaluateAll();
+    };
+    await evaluateAt(NOW);
+    await evaluateAt(NOW + HOUR);
+    expect((await keys()).sort()).toEqual([...at(NOW), ...at(NOW + HOUR)].sort());
+    // 2 h: the rows of the first evaluation are past the 90 m retention.
+    await evaluateAt(NOW + 2 * HOUR);
+    expect((await keys()).sort()).toEqual([...at(NOW + HOUR), ...at(NOW + 2 * HOUR)].sort());
+    // 2 h 45 m: the rows of 1 h are past it too, but the last pruning was less than an hour ago.
+    await evaluateAt(NOW + 2 * HOUR + 45 * MIN);
+    expect((await keys()).sort()).toEqual([...at(NOW + HOUR), ...at(NOW + 2 * HOUR)].sort());
+    expect(h.logs.entries.filter((e) => e.msg === "Evidence rows past evidence.retention deleted from the workspace").map((e) => e.rows)).toEqual([2]);
+    expect(h.db.prepare("SELECT key FROM evidence_rows ORDER BY key").pluck().all()).toEqual([...at(NOW + HOUR), ...at(NOW + 2 * HOUR)].sort());
+  });
+
   it("start() re-evaluates on its interval when only the store changes", async () => {
     h = await harness({ "FR-001": "router.success_rate >= 99%" }, "evidence:\n  interval: 200ms\n");
     seedHealthy(h.seed);
