@@ -103,7 +103,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
         return syncRequirementIncident(db, ev, previous.get(ev.id), queueRow);
       }),
     )();
-    const written: string[] = [];
+    const history: [string, Cells][] = [];
     evaluations.forEach((ev, i) => {
       const before = previous.get(ev.id);
       if (before !== ev.status) log.info({ requirement: ev.id, from: before ?? null, to: ev.status, summary: ev.summary }, "requirement status changed");
@@ -115,9 +115,11 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       state.fingerprint = fingerprint(inputs[i]!);
       states.set(ev.id, state);
       writeCard(ev, state, now);
-      written.push(...writeHistory(ev, state, now));
+      history.push(...dueHistory(ev, state, now));
     });
-    historyRows.written(written, now);
+    // Noted before they are queued: a crash in between leaves a key with no row, whose later delete is no error.
+    historyRows.written(history.map(([key]) => key), now);
+    for (const [key, set] of history) deps.records.upsert(EVIDENCE.name, key, { set });
     for (const id of removed) {
       states.delete(id);
       previous.delete(id);
@@ -144,22 +146,20 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     state.card = { signature, text, at: now, set };
   }
 
-  /** Writes the Evidence rows that are due; returns their keys. */
-  function writeHistory(ev: RequirementEvaluation, state: RequirementState, now: number): string[] {
+  /** The Evidence rows due for this evaluation (key and cells), noted in the requirement's state as written. */
+  function dueHistory(ev: RequirementEvaluation, state: RequirementState, now: number): [string, Cells][] {
     const seen = new Set<string>();
-    const keys: string[] = [];
+    const due: [string, Cells][] = [];
     for (const c of ev.criteria) {
       const label = criterionLabel(c);
       seen.add(label);
       const last = state.history.get(label);
       if (last && last.result === c.result && now - last.at < historyMs) continue;
-      const key = evidenceRowKey(ev.id, label, now);
-      deps.records.upsert(EVIDENCE.name, key, { set: evidenceRowCells(ev, c) });
-      keys.push(key);
+      due.push([evidenceRowKey(ev.id, label, now), evidenceRowCells(ev, c)]);
       state.history.set(label, { result: c.result, at: now });
     }
     for (const label of state.history.keys()) if (!seen.has(label)) state.history.delete(label);
-    return keys;
+    return due;
   }
 
   function prune(now: number): void {
