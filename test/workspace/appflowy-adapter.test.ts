@@ -101,6 +101,18 @@ describe("AppFlowyWorkspace", () => {
     expect(fake.gridRows("Requirements").map((r) => r.cells.ID)).toEqual(["FR-2"]);
   });
 
+  it("deleteRow() finds every row the first writes of a fresh adapter created at the same time (the index is read once)", async () => {
+    const { fake, ws } = await setup();
+    await ws.ensureDatabase(REQUIREMENTS);
+    const keys = Array.from({ length: 8 }, (_, i) => `FR-${i}`);
+    const fresh = connect(fake);
+    cleanups.push(() => fresh.close());
+    await Promise.all(keys.map((k) => fresh.upsertRow("Requirements", k, { set: { Status: "Verified" } })));
+    expect(fake.gridRows("Requirements")).toHaveLength(8);
+    await Promise.all(keys.map((k) => fresh.deleteRow("Requirements", k)));
+    expect(fake.gridRows("Requirements")).toEqual([]);
+  });
+
   it("deleteRow() removes a row a person added in the UI, found by its ID field", async () => {
     const { fake, ws } = await setup();
     await ws.ensureDatabase(REQUIREMENTS);

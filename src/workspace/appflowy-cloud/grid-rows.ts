@@ -8,6 +8,7 @@ import { parseOrThrow } from "./folder.ts";
 import { readCollab, webUpdate, type Grid, type GridEnv } from "./grid.ts";
 import { Limiter } from "./limiter.ts";
 import { cellsByFieldId, cellsFromDetail, fromAppFlowyCell, rowKey, toAppFlowyCell } from "./mapping.ts";
+import type { RowIndex } from "./row-index.ts";
 
 /** row/detail takes ids in the URL: batches of 100 keep it well under 8 KB (API.md 6.8). */
 const DETAIL_BATCH = 100;
@@ -34,22 +35,25 @@ export async function rowDetails(env: GridEnv, grid: Grid, ids: string[]): Promi
   return results.flat();
 }
 
-/** The key → row id index of the grid, built on first use. */
-export async function rowIndex(env: GridEnv, grid: Grid): Promise<Map<string, string>> {
-  if (grid.index) return grid.index;
-  const ids = await listRowIds(env, grid);
-  grid.index = new Map();
-  await indexRows(env, grid, ids);
+/** The key → row id index of the grid, read on first use. */
+export async function rowIndex(env: GridEnv, grid: Grid): Promise<RowIndex> {
+  await grid.index.load(async () => keyedRows(env, grid, await listRowIds(env, grid)));
   return grid.index;
 }
 
 /** Adds these rows to the index by their key (rows people added in the UI get found this way). */
 export async function indexRows(env: GridEnv, grid: Grid, ids: string[]): Promise<void> {
-  if (!grid.index) return;
+  if (grid.index.isLoaded) await grid.index.refresh(() => keyedRows(env, grid, ids), "add");
+}
+
+/** Key and id of these rows, in order; rows without a key (just added in the UI) are left out. */
+async function keyedRows(env: GridEnv, grid: Grid, ids: string[]): Promise<[string, string][]> {
+  const out: [string, string][] = [];
   for (const d of await rowDetails(env, grid, ids)) {
     const key = rowKey(grid.spec, grid.fields, cellsFromDetail(grid.fields, d.cells));
-    if (key !== undefined && !grid.index.has(key)) grid.index.set(key, d.id);
+    if (key !== undefined) out.push([key, d.id]);
   }
+  return out;
 }
 
 /** Updates a row the tracker created (its id follows from pre_hash = key). */
@@ -60,7 +64,7 @@ export async function putRow(env: GridEnv, grid: Grid, key: string, cells: Cells
 
 /** Creates a row with pre_hash = key; call it through the grid's creation queue. */
 export async function createRow(env: GridEnv, grid: Grid, key: string, ownId: string, write: RowWrite): Promise<void> {
-  const index = grid.index!;
+  const index = grid.index;
   const existing = index.get(key);
   if (existing && existing !== ownId) return updateUiRow(env, grid, existing, write.set ?? {});
   let cells: Cells = { ...write.set };

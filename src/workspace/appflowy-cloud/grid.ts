@@ -6,6 +6,7 @@ import type { AppFlowyClient } from "./client.ts";
 import { addSelectOptionsUpdate, removeRowOrdersUpdate } from "./database-collab.ts";
 import { createView, databaseIdOfView, folderTree, parseOrThrow } from "./folder.ts";
 import { compareFields, fieldCreateBody, type RemoteField } from "./mapping.ts";
+import { RowIndex } from "./row-index.ts";
 
 /** What grid and row operations need: the client, the resolved workspace, and the adapter's clock and logger. */
 export interface GridEnv {
@@ -27,7 +28,7 @@ export interface Grid {
   fields: RemoteField[];
   fieldsAt: number;
   /** key → row id, including rows people added in the UI; built on first use, refreshed by readRows and watch. */
-  index: Map<string, string> | undefined;
+  index: RowIndex;
   /**
    * Creations and deletions are serialised per database: the server rewrites every view when it creates a row
    * (API.md 9), losing rows another creation added meanwhile and bringing back rows a deletion took out.
@@ -74,7 +75,7 @@ export async function openGrid(env: GridEnv, spec: DatabaseSpec, create: boolean
   }
   const databaseId = await databaseIdOfView(client, workspaceId, view.view_id);
   if (!databaseId) throw new WorkspaceWriteError(spec.name, undefined, `grid view ${view.view_id} has no database in GET /database (in the trash?)`);
-  const grid: Grid = { spec, viewId: view.view_id, databaseId, fields: [], fieldsAt: 0, index: undefined, creating: Promise.resolve(), removing: undefined, verified: false };
+  const grid: Grid = { spec, viewId: view.view_id, databaseId, fields: [], fieldsAt: 0, index: new RowIndex(), creating: Promise.resolve(), removing: undefined, verified: false };
   await checkFields(env, grid, create);
   if (created) await dropStarterRows(env, grid);
   env.log.info({ database: spec.name, created }, "grid ready");

@@ -125,7 +125,7 @@ export class AppFlowyWorkspace implements Workspace {
       // The index lists every row in the views (refreshed by readRows and watch): a key it lacks has no row to remove.
       if (!rowId) return;
       await removeRows(env, grid, [rowId, preHashRowId(env.workspaceId, grid.databaseId, key)]);
-      if (index.get(key) === rowId) index.delete(key);
+      index.delete(key);
     });
   }
 
@@ -135,19 +135,22 @@ export class AppFlowyWorkspace implements Workspace {
       const grid = await this.grid(env, database);
       await checkFields(env, grid, false);
       const rows: Row[] = [];
-      const index = new Map<string, string>();
-      for (const detail of await rowDetails(env, grid, await listRowIds(env, grid))) {
-        const cells = cellsFromDetail(grid.fields, detail.cells);
-        const key = rowKey(grid.spec, grid.fields, cells);
-        if (key === undefined) continue; // an empty row, such as one a person has just added
-        if (index.has(key)) {
-          this.log.warn({ database, key, rows: [index.get(key), detail.id] }, "two rows share a key; the first is used");
-          continue;
+      // The index is refreshed from the same read: rows people added or deleted in the UI are known from here on.
+      await grid.index.refresh(async () => {
+        const index = new Map<string, string>();
+        for (const detail of await rowDetails(env, grid, await listRowIds(env, grid))) {
+          const cells = cellsFromDetail(grid.fields, detail.cells);
+          const key = rowKey(grid.spec, grid.fields, cells);
+          if (key === undefined) continue; // an empty row, such as one a person has just added
+          if (index.has(key)) {
+            this.log.warn({ database, key, rows: [index.get(key), detail.id] }, "two rows share a key; the first is used");
+            continue;
+          }
+          index.set(key, detail.id);
+          rows.push({ key, cells });
         }
-        index.set(key, detail.id);
-        rows.push({ key, cells });
-      }
-      grid.index = index;
+        return [...index];
+      }, "replace");
       return rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     });
   }
