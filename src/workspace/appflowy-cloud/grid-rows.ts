@@ -98,13 +98,14 @@ export async function createRow(env: GridEnv, grid: Grid, key: string, ownId: st
 export function removeRows(env: GridEnv, grid: Grid, ids: readonly string[]): Promise<void> {
   let batch = grid.removing;
   if (!batch) {
-    const ids = new Set<string>();
+    const waiting = new Set<string>();
     const done = grid.creating.then(async () => {
-      if (grid.removing?.ids === ids) grid.removing = undefined;
-      const update = removeRowsUpdate(await readCollab(env.client, env.workspaceId, grid.databaseId, 1), ids);
+      // From here on the batch is closed: later deletions start the next one.
+      if (grid.removing?.ids === waiting) grid.removing = undefined;
+      const update = removeRowsUpdate(await readCollab(env.client, env.workspaceId, grid.databaseId, 1), waiting);
       if (update) await webUpdate(env.client, env.workspaceId, grid.databaseId, 1, update);
     });
-    batch = { ids, done };
+    batch = { ids: waiting, done };
     grid.removing = batch;
     grid.creating = done.catch(() => undefined);
   }
