@@ -5,6 +5,7 @@ import type { PageSpec, RowWrite, Workspace } from "./workspace.ts";
 type Pending =
   | { kind: "row"; database: string; key: string; write: RowWrite }
   | { kind: "delete"; database: string; key: string }
+  | { kind: "recreate"; database: string; key: string; then: RowWrite }
   | { kind: "page"; page: PageSpec };
 
 /**
@@ -25,12 +26,14 @@ export class MemoryRecordWriter implements RecordWriter {
   upsert(database: string, key: string, write: RowWrite): void {
     const id = `row\u0000${database}\u0000${key}`;
     const prev = this.queue.get(id);
-    const merged: RowWrite =
-      prev?.kind === "row"
-        ? { set: { ...prev.write.set, ...write.set }, seed: { ...write.seed, ...prev.write.seed } }
-        : write;
-    this.queue.delete(id);
-    this.queue.set(id, { kind: "row", database, key, write: merged });
+    if (prev?.kind === "delete" || prev?.kind === "recreate") {
+      // The delete stays first: the row ends up written afresh, seed included, as the outbox does it.
+      const then = prev.kind === "recreate" ? mergeWrites(prev.then, write) : write;
+      this.queue.set(id, { kind: "recreate", database, key, then });
+    } else {
+      this.queue.delete(id);
+      this.queue.set(id, { kind: "row", database, key, write: prev?.kind === "row" ? mergeWrites(prev.write, write) : write });
+    }
     this.kick();
   }
 
@@ -71,10 +74,19 @@ export class MemoryRecordWriter implements RecordWriter {
       try {
         if (item.kind === "row") await this.workspace.upsertRow(item.database, item.key, item.write);
         else if (item.kind === "delete") await this.workspace.deleteRow(item.database, item.key);
+        else if (item.kind === "recreate") {
+          await this.workspace.deleteRow(item.database, item.key);
+          await this.workspace.upsertRow(item.database, item.key, item.then);
+        }
         else await this.workspace.writePage(item.page);
       } catch (err) {
         this.log.error({ err, record: item.kind === "page" ? `page/${item.page.key}` : `${item.database}/${item.key}` }, "record not written");
       }
     }
   }
+}
+
+/** A later write's cells win for `set`; the first write's seed wins, as only the creating write seeds. */
+function mergeWrites(first: RowWrite, next: RowWrite): RowWrite {
+  return { set: { ...first.set, ...next.set }, seed: { ...next.seed, ...first.seed } };
 }
