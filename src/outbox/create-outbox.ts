@@ -139,7 +139,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
         return;
       }
       retries++;
-      failuresInARow++;
+      // Sends in flight together fail together in an outage: count them as one failure, or the backoff would
+      // jump by the concurrency at once and sleep a minute after the workspace is back.
+      if (pausedUntil === undefined || now() >= pausedUntil) failuresInARow++;
       // One failing call usually means they all fail (outage, rate limit): hold every send, not just this one.
       const wait = Math.max(decision.afterMs ?? 0, backoffMs(failuresInARow, baseDelay, maxDelay, random));
       pausedUntil = Math.max(pausedUntil ?? 0, now() + wait);

@@ -27,8 +27,6 @@ export const REDACT_PATHS = [
   "*.authorization",
   "headers.authorization",
   "*.headers.authorization",
-  "key",
-  "*.key",
 ];
 
 /** Builds the one root logger; every module gets a child of it. */

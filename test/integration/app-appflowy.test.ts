@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/app.ts";
-import { silentLogger } from "../../src/shared/logger.ts";
+import { createLogger, silentLogger } from "../../src/shared/logger.ts";
 import { DATABASES } from "../../src/workspace/databases.ts";
 import { appflowyConfig } from "../helpers/fake-appflowy/connect.ts";
 import { startFakeAppFlowy, type FakeAppFlowy } from "../helpers/fake-appflowy/fake-appflowy.ts";
@@ -17,7 +17,7 @@ async function setup(): Promise<{ fake: FakeAppFlowy; app: App }> {
   cleanups.push(dir.remove);
   const fake = await startFakeAppFlowy();
   cleanups.push(() => fake.stop());
-  const app = createApp({ ...testConfig(dir.path), workspace: appflowyConfig(fake) }, { logger: silentLogger() });
+  const app = createApp({ ...testConfig(dir.path), workspace: appflowyConfig(fake) }, { logger: process.env.DEBUG_APP ? createLogger({ level: "debug" }) : silentLogger() });
   cleanups.push(() => app.stop());
   return { fake, app };
 }
