@@ -18,6 +18,7 @@ import { createMonitor } from "./monitor/create-monitor.ts";
 import { createOutbox } from "./outbox/create-outbox.ts";
 import { createPipelines } from "./pipelines/create-pipelines.ts";
 import { createRouter } from "./router/create-router.ts";
+import { registerRouterMetrics } from "./router/router-metrics.ts";
 
 export const STORE_FILE = "tracker.sqlite";
 
@@ -78,6 +79,7 @@ export function createApp(config: Config, options: AppOptions): App {
       const monitor = createMonitor(deps);
       const router = createRouter(deps);
       cleanups.push(() => router.stop());
+      monitor.registerMetrics((registry) => registerRouterMetrics(registry, router.snapshot));
       const pipelines = createPipelines(deps, router);
       const evidence = createEvidenceEngine(deps);
       const serviceNames = config.services.map((s) => s.name);

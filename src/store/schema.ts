@@ -24,13 +24,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE runs (
     id INTEGER PRIMARY KEY,
     type TEXT NOT NULL,              -- chat | voice | vision
-    api TEXT,                        -- openai | ollama
+    api TEXT,                        -- openai | ollama | internal (CLI, pipeline LLM stage) | http (pipeline rows)
     backend TEXT,                    -- service that served (or last tried)
     tier TEXT,
     model TEXT,
     stream INTEGER NOT NULL DEFAULT 0,
     attempts INTEGER NOT NULL DEFAULT 0,
-    outcome TEXT NOT NULL,           -- ok | error
+    outcome TEXT NOT NULL,           -- ok | error | rejected (4xx) | cancelled (client left)
     error TEXT,
     failed_stage TEXT,               -- pipelines: the stage that failed
     overhead_ms REAL,                -- time spent in the tracker itself

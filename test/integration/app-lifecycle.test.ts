@@ -178,3 +178,26 @@ describe("bad input leaves the data folder as it was", () => {
     await expect(second.start()).rejects.toMatchObject({ code: "STORE_LOCKED", message: expect.stringContaining(`pid ${process.pid}`) });
   });
 });
+
+describe("the HTTP server of a started tracker", () => {
+  it("serves Prometheus metrics from the monitor and the router", async () => {
+    const dir = dataDir();
+    const app = await started(dir, "services:\n  - name: ollama\n    kind: ollama\n    url: http://127.0.0.1:9\n");
+    const res = await fetch(`${app.httpUrl}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("ai_tracker_router_backend_in_flight{backend=\"ollama\"} 0");
+    expect(text).toMatch(/ai_tracker_router_backend_breaker\{backend="ollama",phase="closed"\} 1/);
+    expect(text).toContain("ai_tracker_process_resident_memory_bytes");
+  });
+
+  it("serves the board at / and the router at /v1/models", async () => {
+    const app = await started(dataDir());
+    const board = await fetch(`${app.httpUrl}/`);
+    expect(board.status).toBe(200);
+    expect(board.headers.get("content-type")).toContain("text/html");
+    const models = await fetch(`${app.httpUrl}/v1/models`);
+    expect(models.status).toBe(200);
+    expect(await models.json()).toMatchObject({ object: "list" });
+  });
+});
