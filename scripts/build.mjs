@@ -22,11 +22,12 @@ const keepSourceLocation = {
   },
 };
 
-export async function buildBundle() {
+/** Bundles `entry` (the CLI by default) into `outfile`, as the tracker runs in production. */
+export async function buildBundle(entry = join(ROOT, "src", "cli", "main.ts"), outfile = BUNDLE) {
   // Written aside and renamed, so a process starting meanwhile never imports half a file.
-  const tmp = `${BUNDLE}.${process.pid}.tmp`;
+  const tmp = `${outfile}.${process.pid}.tmp`;
   await build({
-    entryPoints: [join(ROOT, "src", "cli", "main.ts")],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -37,8 +38,8 @@ export async function buildBundle() {
     logLevel: "warning",
     plugins: [keepSourceLocation],
   });
-  await rename(`${tmp}.map`, `${BUNDLE}.map`).catch(() => undefined);
-  await rename(tmp, BUNDLE);
+  await rename(`${tmp}.map`, `${outfile}.map`).catch(() => undefined);
+  await rename(tmp, outfile);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

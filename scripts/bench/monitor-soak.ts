@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { buildBundle } from "../build.mjs";
 import { startInventory } from "../simulators/run-inventory.ts";
 import { inventoryConfig, writeConfig } from "./monitor-inventory.ts";
 
@@ -48,10 +49,10 @@ writeConfig(
   inventoryConfig(inventory, { dataDir, interval: values.interval!, openAfter: 3, resolveAfter: 2, processMatch: "monitor-soak", logLevel: "warn" }),
   "monitor-soak.ts: the reference inventory against its simulators",
 );
-const child = fork(join(import.meta.dirname, "monitor-soak-tracker.ts"), [configPath, String(sampleS)], {
-  execArgv: ["--import", "tsx"],
-  stdio: ["ignore", "inherit", "inherit", "ipc"],
-});
+// The tracker runs from an esbuild bundle, as `npm start` runs it (bin/ai-tracker.mjs), not under tsx.
+const trackerBundle = join(import.meta.dirname, "../../dist/soak-tracker.mjs");
+await buildBundle(join(import.meta.dirname, "monitor-soak-tracker.ts"), trackerBundle);
+const child = fork(trackerBundle, [configPath, String(sampleS)], { execArgv: [], stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const samples: Sample[] = [];
 let started: (() => void) | undefined;
 const startedP = new Promise<void>((r) => (started = r));

@@ -76,13 +76,23 @@ export async function sendHuge(res: ServerResponse, bytes: number): Promise<void
   let written = 0;
   let i = 0;
   let gone = false;
-  res.on("close", () => { gone = true; });
-  if (!res.write('{"object":"list","data":[')) await new Promise((r) => res.once("drain", r));
+  // One close listener for the whole body: a waiter per write would pile listeners up on a slow reader.
+  let wake: (() => void) | undefined;
+  res.on("close", () => {
+    gone = true;
+    wake?.();
+  });
+  const drained = () =>
+    new Promise<void>((r) => {
+      wake = r;
+      res.once("drain", () => r());
+    }).finally(() => (wake = undefined));
+  if (!res.write('{"object":"list","data":[')) await drained();
   while (written < bytes && !gone) {
     let chunk = "";
     while (chunk.length < 64 * 1024) chunk += entry(i++);
     written += chunk.length;
-    if (!res.write(chunk)) await new Promise((r) => { res.once("drain", r); res.once("close", r); });
+    if (!res.write(chunk)) await drained();
   }
   if (!gone) res.end(`{"id":"end","object":"model","owned_by":"simulator"}]}`);
 }
