@@ -4,7 +4,7 @@ import type { VoiceInput } from "./pipeline-input.ts";
 import { synthesize } from "./text-to-speech.ts";
 import { runStage, StageError } from "./stage-error.ts";
 import { transcribe } from "./speech-to-text.ts";
-import { readWavInfo } from "./wav-info.ts";
+import { parseWav } from "../shared/wav.ts";
 import { askRouter, serviceOf, type PipelineContext, type PipelineRun } from "./pipeline-context.ts";
 
 export interface VoiceResult {
@@ -26,8 +26,8 @@ export interface VoiceResult {
 export async function runVoicePipeline(ctx: PipelineContext, cfg: PipelinesConfig["voice"], input: VoiceInput, run: PipelineRun): Promise<VoiceResult> {
   const stt = serviceOf(ctx.services, cfg.stt, "whisper", "stt", "pipelines.voice.stt");
   const tts = serviceOf(ctx.services, cfg.tts, "tts", "tts", "pipelines.voice.tts");
-  const wav = readWavInfo(input.audio);
-  run.audioSeconds = wav?.durationSec ?? null;
+  const wav = parseWav(input.audio);
+  run.audioSeconds = typeof wav === "string" ? null : wav.durationS;
   const signal = () => AbortSignal.timeout(ctx.stageTimeoutMs);
   const transcript = await runStage("stt", run.timings, ctx.clock, () => transcribe(stt, input.audio, input.mime, ctx.fetch, signal()));
   if (!transcript) throw new StageError("stt", 422, "stt: no speech was recognised in the audio");
@@ -42,7 +42,7 @@ export async function runVoicePipeline(ctx: PipelineContext, cfg: PipelinesConfi
     audio: speech.audio.toString("base64"),
     audioMime: speech.mime,
     timings: { stt: run.timings.stt!, llm: run.timings.llm!, tts: run.timings.tts!, total },
-    rtf: wav && wav.durationSec > 0 ? total / 1000 / wav.durationSec : null,
+    rtf: run.audioSeconds ? total / 1000 / run.audioSeconds : null,
     audioSeconds: run.audioSeconds,
     backend: llm.backend,
     model: llm.model,

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_REPLY, makePng, makeWav, startSimulator, type Simulator, type SimulatorMode } from "../../scripts/simulators/index.ts";
-import { readWavInfo } from "../../src/pipelines/wav-info.ts";
+import { parseWav, type WavInfo } from "../../src/shared/wav.ts";
 import { startRouterHarness, type RouterHarness } from "../router/router-harness.ts";
 
 // Both pipelines end to end over simulators (whisper.cpp, OpenAI TTS, OpenAI vision chat, an Ollama LLM), and
@@ -65,7 +65,7 @@ describe("voice pipeline", () => {
     expect(json.transcript.length).toBeGreaterThan(0);
     expect(json.answer).toBe(DEFAULT_REPLY);
     const audio = Buffer.from(json.audio, "base64");
-    expect(readWavInfo(audio)!.durationSec).toBeGreaterThan(0.3);
+    expect((parseWav(audio) as WavInfo).durationS).toBeGreaterThan(0.3);
     for (const stage of ["stt", "llm", "tts", "total"]) expect(json.timings[stage]).toBeGreaterThan(0);
     expect(json.timings.total).toBeGreaterThanOrEqual(json.timings.stt + json.timings.llm + json.timings.tts);
     expect(json.audioSeconds).toBeCloseTo(WAV_SECONDS, 3);
@@ -144,7 +144,7 @@ pipelines:
     const json = await res.json();
     expect(res.status).toBe(200);
     expect(json.answer).toBe(DEFAULT_REPLY);
-    expect(readWavInfo(Buffer.from(json.audio, "base64"))!.sampleRate).toBe(44_100);
+    expect((parseWav(Buffer.from(json.audio, "base64")) as WavInfo).sampleRate).toBe(44_100);
   });
 
   it("names the tts stage when the Gradio app reports an error", async () => {

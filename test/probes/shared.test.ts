@@ -2,7 +2,7 @@ import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { judgeModels, sameModel } from "../../src/probes/shared/model-match.ts";
 import { crc32, makeTinyPng } from "../../src/probes/shared/tiny-png.ts";
-import { audioFormatOf, makeToneWav, parseWav } from "../../src/probes/shared/wav-clip.ts";
+import { audioFormatOf, makeToneWav, parseWav } from "../../src/shared/wav.ts";
 import { checkAudio } from "../../src/probes/tts/check-audio.ts";
 
 describe("probe helpers", () => {

@@ -1,4 +1,4 @@
-import { makeToneWav } from "../../probes/shared/wav-clip.ts";
+import { makeToneWav } from "../../shared/wav.ts";
 import { median, percentile } from "../percentile.ts";
 import type { BenchmarkRequestOptions, BenchmarkTarget, Measurement } from "./benchmark-types.ts";
 import { onRoute, requestSignal, responseError } from "./request-helpers.ts";

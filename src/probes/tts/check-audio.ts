@@ -1,4 +1,4 @@
-import { audioFormatOf, parseWav } from "../shared/wav-clip.ts";
+import { audioFormatOf, parseWav } from "../../shared/wav.ts";
 
 export type AudioVerdict =
   | { ok: true; format: string; durationS: number | null; summary: string }

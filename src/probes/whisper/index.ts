@@ -5,7 +5,7 @@ import { bodyText, readJson, readJsonAs } from "../http/read-body.ts";
 import { recogniseServer } from "../http/recognise-server.ts";
 import type { ProbeContext, ProbeKind, ProbeResult } from "../probe-kind.ts";
 import { downFrom, probeResult, withSlowness } from "../shared/probe-result.ts";
-import { makeToneWav } from "../shared/wav-clip.ts";
+import { makeToneWav } from "../../shared/wav.ts";
 import { WhisperTargetSchema, type WhisperTarget } from "./schema.ts";
 
 const CLIP_SECONDS = 0.5;
