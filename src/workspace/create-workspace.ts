@@ -11,6 +11,9 @@ import type { WorkspaceConfig } from "./workspace-config.ts";
 
 export const WORKSPACE_FILE = "workspace.sqlite";
 
+/** How often the embedded workspace sheds the history of documents nobody has open. */
+const COMPACT_EVERY_MS = 15 * 60_000;
+
 /**
  * serve: run the embedded workspace (the tracker's `start`);
  * client: talk to a running one (commands while `start` runs);
@@ -50,6 +53,7 @@ export async function createWorkspace(options: CreateWorkspaceOptions): Promise<
       if (options.mode === "snapshot") return { workspace: new LocalWorkspace({ source: new SnapshotSource(store), logger, now: options.now }) };
       try {
         const server = await EmbeddedServer.start({ store, host: config.host, port: options.port ?? config.port, token: config.token, logger, now: options.now });
+        server.compactEvery(COMPACT_EVERY_MS);
         return { workspace: new LocalWorkspace({ source: server, logger, now: options.now }), server };
       } catch (err) {
         store.close();

@@ -11,6 +11,8 @@ export interface DocHandle {
 export interface DocSource {
   /** Opens (or returns the already open) document. */
   open(name: string): Promise<DocHandle>;
+  /** Calls back on every change to the document's rows, across reopenings (compaction); returns the unsubscribe. */
+  observeRows(name: string, onChange: () => void): () => void;
   /** False for snapshots: writes are refused. */
   readonly writable: boolean;
   close(): Promise<void>;

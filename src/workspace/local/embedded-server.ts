@@ -4,7 +4,12 @@ import * as Y from "yjs";
 import { TrackerError } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { DocHandle, DocSource } from "./doc-source.ts";
+import { compactDoc } from "./compact-doc.ts";
+import { RowObservers } from "./row-observers.ts";
 import { DocumentStore } from "./document-store.ts";
+
+/** A database document is compacted once its encoded state passes this size (a Services grid reaches it in hours). */
+const COMPACT_MIN_BYTES = 256 * 1024;
 
 export interface EmbeddedServerOptions {
   store: DocumentStore;
@@ -25,7 +30,11 @@ export class EmbeddedServer implements DocSource {
   private readonly server: Server;
   private readonly options: EmbeddedServerOptions;
   private readonly handles = new Map<string, Promise<DocHandle>>();
-  private readonly connections: { disconnect(): Promise<void> }[] = [];
+  private readonly connections = new Map<string, { disconnect(): Promise<void> }>();
+  /** Documents being compacted: opening one waits until it is done. */
+  private readonly compacting = new Map<string, Promise<void>>();
+  private compactTimer: NodeJS.Timeout | undefined;
+  private readonly observers = new RowObservers();
 
   private constructor(options: EmbeddedServerOptions) {
     this.options = options;
@@ -93,7 +102,9 @@ export class EmbeddedServer implements DocSource {
   open(name: string): Promise<DocHandle> {
     let handle = this.handles.get(name);
     if (!handle) {
-      handle = this.connect(name);
+      const pending = this.compacting.get(name);
+      const connect = () => this.connect(name);
+      handle = pending ? pending.then(connect, connect) : connect();
       this.handles.set(name, handle);
       handle.catch(() => this.handles.delete(name));
     }
@@ -102,8 +113,9 @@ export class EmbeddedServer implements DocSource {
 
   private async connect(name: string): Promise<DocHandle> {
     const connection = await this.server.hocuspocus.openDirectConnection(name, { origin: "tracker" });
-    this.connections.push(connection);
+    this.connections.set(name, connection);
     const doc = connection.document as unknown as Y.Doc;
+    this.observers.attach(name, doc);
     const { store } = this.options;
     const now = this.options.now ?? Date.now;
     return {
@@ -119,6 +131,60 @@ export class EmbeddedServer implements DocSource {
     };
   }
 
+  observeRows(name: string, onChange: () => void): () => void {
+    const unsubscribe = this.observers.add(name, onChange);
+    // Opening attaches the observers; a document already open is attached now.
+    void this.open(name).then((h) => this.observers.attach(name, h.doc)).catch(() => undefined);
+    return unsubscribe;
+  }
+
+  /**
+   * Compacts the database documents whose history has grown past `minBytes`, when no client but the tracker has
+   * them open: the tracker's connection is closed (Hocuspocus stores and unloads the document), the stored state
+   * is replaced by a copy of the current content, and the next write opens it again. Returns the names compacted.
+   */
+  async compactIdle(minBytes = COMPACT_MIN_BYTES): Promise<string[]> {
+    const done: string[] = [];
+    for (const [name, document] of this.server.hocuspocus.documents) {
+      if (!name.startsWith("database/") || document.getConnections().length > 0 || this.compacting.has(name)) continue;
+      if (Y.encodeStateAsUpdate(document as unknown as Y.Doc).length < minBytes) continue;
+      const run = this.compact(name);
+      this.compacting.set(name, run);
+      try {
+        if (await run.then(() => true, () => false)) done.push(name);
+      } finally {
+        this.compacting.delete(name);
+      }
+    }
+    if (done.length > 0) this.options.logger.info({ documents: done }, "workspace documents compacted");
+    return done;
+  }
+
+  /** Compacts idle documents on a timer until close(). */
+  compactEvery(ms: number): void {
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    this.compactTimer = setInterval(() => void this.compactIdle().catch((err) => this.options.logger.warn({ err }, "workspace compaction failed")), ms);
+    this.compactTimer.unref();
+  }
+
+  private async compact(name: string): Promise<void> {
+    const { store } = this.options;
+    const now = this.options.now ?? Date.now;
+    const connection = this.connections.get(name);
+    this.handles.delete(name);
+    this.connections.delete(name);
+    this.observers.detach(name);
+    await connection?.disconnect();
+    // Someone may have opened it meanwhile: then it stays loaded and is left for the next round.
+    const deadline = Date.now() + 5000;
+    while (this.server.hocuspocus.documents.has(name)) {
+      if (Date.now() > deadline) throw new Error(`${name} stayed loaded`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const state = store.get(name);
+    if (state) store.put(name, compactDoc(state, ["meta", "fields", "rows"]), now());
+  }
+
   async close(): Promise<void> {
     const { store } = this.options;
     const now = this.options.now ?? Date.now;
@@ -126,7 +192,10 @@ export class EmbeddedServer implements DocSource {
     for (const [name, document] of this.server.hocuspocus.documents) {
       store.put(name, Y.encodeStateAsUpdate(document as unknown as Y.Doc), now());
     }
-    for (const c of this.connections.splice(0)) await c.disconnect().catch(() => undefined);
+    if (this.compactTimer) clearInterval(this.compactTimer);
+    await Promise.all(this.compacting.values());
+    for (const c of this.connections.values()) await c.disconnect().catch(() => undefined);
+    this.connections.clear();
     this.handles.clear();
     // ws's server leaves open sockets alone when it closes; end them so clients see the close and reconnect.
     for (const client of this.server.webSocketServer.clients) client.terminate();

@@ -100,19 +100,7 @@ export class LocalWorkspace implements Workspace {
   }
 
   watch(database: string, onChange: () => void): () => void {
-    let stopped = false;
-    let unobserve = (): void => undefined;
-    void this.source.open(databaseDocName(database)).then(({ doc }) => {
-      if (stopped) return;
-      const rows = doc.getMap("rows");
-      const handler = (): void => onChange();
-      rows.observeDeep(handler);
-      unobserve = () => rows.unobserveDeep(handler);
-    });
-    return () => {
-      stopped = true;
-      unobserve();
-    };
+    return this.source.observeRows(databaseDocName(database), onChange);
   }
 
   async close(): Promise<void> {

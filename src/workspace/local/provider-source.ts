@@ -70,6 +70,22 @@ export class ProviderSource implements DocSource {
     });
   }
 
+  observeRows(name: string, onChange: () => void): () => void {
+    let stopped = false;
+    let off = (): void => undefined;
+    void this.open(name).then(({ doc }) => {
+      if (stopped) return;
+      const rows = doc.getMap("rows");
+      const handler = (): void => onChange();
+      rows.observeDeep(handler);
+      off = () => rows.unobserveDeep(handler);
+    }, () => undefined);
+    return () => {
+      stopped = true;
+      off();
+    };
+  }
+
   async close(): Promise<void> {
     for (const p of this.providers.values()) {
       const entry = await p.catch(() => undefined);

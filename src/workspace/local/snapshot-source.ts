@@ -23,6 +23,11 @@ export class SnapshotSource implements DocSource {
     };
   }
 
+  /** A snapshot never changes. */
+  observeRows(): () => void {
+    return () => undefined;
+  }
+
   async close(): Promise<void> {
     this.store.close();
   }
