@@ -16,6 +16,7 @@ import { addRequirement } from "./requirements/add-requirement.ts";
 import { createEvidenceEngine } from "./evidence/create-evidence-engine.ts";
 import { createMonitor } from "./monitor/create-monitor.ts";
 import { createOutbox } from "./outbox/create-outbox.ts";
+import { AppFlowyWorkspace } from "./workspace/appflowy-cloud/index.ts";
 import { createPipelines } from "./pipelines/create-pipelines.ts";
 import { createRouter } from "./router/create-router.ts";
 import { registerRouterMetrics } from "./router/router-metrics.ts";
@@ -87,6 +88,7 @@ export function createApp(config: Config, options: AppOptions): App {
         ...deps,
         workspaceUrl: opened.server?.url,
         addRequirement: (input) => addRequirement(workspace, input, serviceNames),
+        rowUrl: workspace instanceof AppFlowyWorkspace ? (db, key) => workspace.rowUrl(db, key) : undefined,
       });
       const services: Service[] = [monitor, evidence];
       const handlers: RouteHandler[] = [healthz(deps), monitor.metricsHandler, router.handler, pipelines.handler, board.handler];

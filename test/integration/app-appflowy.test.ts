@@ -45,3 +45,18 @@ describe("createApp() with an AppFlowy workspace", () => {
     ]);
   });
 });
+
+describe("the board with AppFlowy configured", () => {
+  it("serves the same data read-only, each requirement linked to its row in AppFlowy", async () => {
+    const { fake, app } = await setup();
+    await app.start();
+    await expect.poll(() => fake.gridRows("Requirements").length, { timeout: 15_000 }).toBeGreaterThanOrEqual(5);
+    const res = await fetch(`${app.httpUrl}/board/api/snapshot`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain("FR-001");
+    const rowId = fake.gridRows("Requirements").find((r) => r.preHash === "FR-001")!.id;
+    expect(text).toContain(`${fake.url}/app/${fake.workspaceId}/`);
+    expect(text).toContain(`?r=${rowId}`);
+  });
+});

@@ -57,6 +57,9 @@ export class AppFlowyWorkspace implements Workspace {
   /** Specs passed to ensureDatabase, kept even when it failed, so the first write can finish the job. */
   private readonly specs = new Map<string, DatabaseSpec>(DATABASES.map((d) => [d.name, d]));
   private resolved: Promise<GridEnv> | undefined;
+  /** Grids and the workspace once open, for rowUrl(), which must answer at once. */
+  private readonly openGrids = new Map<string, Grid>();
+  private workspaceId: string | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -237,6 +240,19 @@ export class AppFlowyWorkspace implements Workspace {
     };
   }
 
+  /**
+   * Where a row opens in AppFlowy's web app: its grid's page (/app/{workspace}/{view}), with the row id as `r`
+   * (the row parameter AppFlowy Web reads is unconfirmed; the grid page opens either way). Undefined until the
+   * grid has been opened.
+   */
+  rowUrl(database: string, key: string): string | undefined {
+    const grid = this.openGrids.get(database);
+    if (!grid || !this.workspaceId) return undefined;
+    const rowId = grid.index.get(key);
+    const base = this.config.url.replace(/\/+$/, "");
+    return `${base}/app/${this.workspaceId}/${grid.viewId}${rowId ? `?r=${rowId}` : ""}`;
+  }
+
   async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -256,6 +272,7 @@ export class AppFlowyWorkspace implements Workspace {
   private async findFolder(): Promise<GridEnv> {
     const { client } = this;
     const ws = await findWorkspace(client, this.config.workspace);
+    this.workspaceId = ws.id;
     const env = (folderId: string): GridEnv => ({ client, workspaceId: ws.id, folderId, folderName: this.config.folder, log: this.log, now: this.now, pollMs: this.pollMs });
     const tree = await folderTree(client, ws.id, undefined, 2);
     const candidates = [tree, ...tree.children, ...tree.children.flatMap((c) => c.children)];
@@ -285,6 +302,7 @@ export class AppFlowyWorkspace implements Workspace {
   /** Caches a grid being opened; a failure is forgotten at once if retryable, after a while if terminal. */
   private remember(name: string, opening: Promise<Grid>): Promise<Grid> {
     this.grids.set(name, opening);
+    opening.then((g) => this.openGrids.set(name, g), () => this.openGrids.delete(name));
     opening.catch((err: unknown) => this.forgetLater(err, () => this.grids.get(name) === opening && this.grids.delete(name)));
     return opening;
   }
