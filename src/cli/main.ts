@@ -1,4 +1,5 @@
 import { TrackerError } from "../shared/errors.ts";
+import { benchCommand } from "./bench.ts";
 import { checkConfigCommand } from "./check-config.ts";
 import { checkWorkspaceCommand } from "./check-workspace.ts";
 import { explainCommand } from "./explain.ts";
@@ -20,6 +21,7 @@ export const COMMANDS: ReadonlyMap<string, Command> = new Map(
     explainCommand,
     probeCommand,
     routeCommand,
+    benchCommand,
     reportCommand,
     requirementCommand,
     initCommand,
