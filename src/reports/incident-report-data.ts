@@ -1,6 +1,7 @@
 import type { Db } from "../store/open-store.ts";
 import { formatDuration } from "../shared/duration.ts";
 import { median } from "../monitor/percentile.ts";
+import { parseJsonList } from "../store/parse-json-list.ts";
 
 /** Everything the incident report template shows, preformatted (pure data; the template only lays it out). */
 export interface IncidentReportData {
@@ -63,7 +64,7 @@ export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number
       opened: isoMinute(r.openedAt),
       resolved: stillOpen ? "—" : isoMinute(r.resolvedAt!),
       duration: stillOpen ? `${formatDuration(w.to - r.openedAt)} so far` : formatDuration(r.resolvedAt! - r.openedAt),
-      requirements: parseList(r.requirements).join(", ") || "—",
+      requirements: parseJsonList(r.requirements).join(", ") || "—",
       summary: cell(r.summary),
     };
   });
@@ -132,13 +133,4 @@ function isoMinute(ms: number): string {
 /** Text safe inside a markdown table cell: one line, pipes escaped. */
 function cell(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|").slice(0, 300);
-}
-
-function parseList(text: string): string[] {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }

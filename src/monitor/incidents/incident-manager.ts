@@ -9,6 +9,7 @@ import type { RestartRecord } from "../restart/restart-record.ts";
 import type { ConditionStore } from "./condition-store.ts";
 import type { RequirementIndex } from "./requirement-index.ts";
 import { transition, type IncidentEffect, type IncidentEvent, type IncidentState, type TransitionConfig } from "./transition.ts";
+import { parseJsonList } from "../../store/parse-json-list.ts";
 
 /** What can go wrong with a service: it is down, one of its resources is exhausted, or it became slow. */
 export interface ConditionRef {
@@ -201,7 +202,7 @@ export class IncidentManager {
       return undefined;
     }
     const detail = parseDetail(r.detail, r.summary);
-    return { ...r, detail, requirements: parseList(r.requirements) };
+    return { ...r, detail, requirements: parseJsonList(r.requirements) };
   }
 }
 
@@ -220,14 +221,5 @@ function parseDetail(text: string, summary: string): IncidentDetail {
     return { ...fallback, ...v, restarts: Array.isArray(v.restarts) ? v.restarts : [] };
   } catch {
     return fallback;
-  }
-}
-
-function parseList(text: string): string[] {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
   }
 }
