@@ -2,6 +2,7 @@ import { loadConfig } from "../config/load-config.ts";
 import { silentLogger } from "../shared/logger.ts";
 import type { Db } from "../store/open-store.ts";
 import { REQUIREMENTS } from "../workspace/databases.ts";
+import type { Workspace } from "../workspace/workspace.ts";
 import type { Command } from "./command.ts";
 import { openStoreForReading, openWorkspaceForReading } from "./open-data.ts";
 import { CONFIG_OPTION, formatTable, parseCommandArgs, writeLine } from "./parse-args.ts";
@@ -46,7 +47,7 @@ export const statusCommand: Command = {
   },
 };
 
-export async function buildStatus(workspace: import("../workspace/workspace.ts").Workspace, store: Db | undefined, now: number): Promise<StatusReport> {
+export async function buildStatus(workspace: Workspace, store: Db | undefined, now: number): Promise<StatusReport> {
   const databases = await workspace.listDatabases();
   const rows = databases.some((d) => d.name === REQUIREMENTS.name) ? await workspace.readRows(REQUIREMENTS.name) : [];
   const requirements = rows.map((row) => ({
