@@ -140,12 +140,18 @@ describe("clients that leave", () => {
     const { h, a, openai } = await setup({ aSim });
     await a.setMode(mode);
     const controller = new AbortController();
-    if (!stream) setTimeout(() => controller.abort(), 100);
-    const res = await fetch(`${h.url}/v1/chat/completions`, {
+    const pending = fetch(`${h.url}/v1/chat/completions`, {
       method: "POST",
       body: JSON.stringify({ ...ask, model: "a", stream }),
       signal: controller.signal,
     }).catch((e: unknown) => e);
+    // Leave once the backend has the request, not after a fixed delay: on a loaded machine a fixed delay can
+    // fire before the router has even read the request, and then there is no run to record.
+    if (!stream) {
+      await eventually(() => expect(chats(a)).toBe(1));
+      controller.abort();
+    }
+    const res = await pending;
     if (stream) {
       await (res as Response).body!.getReader().read();
       controller.abort();
