@@ -82,7 +82,7 @@ export function createApp(config: Config, options: AppOptions): App {
       cleanups.push(() => router.stop());
       monitor.registerMetrics((registry) => registerRouterMetrics(registry, router.snapshot));
       const pipelines = createPipelines(deps, router);
-      const evidence = createEvidenceEngine(deps);
+      const evidence = createEvidenceEngine(deps, { alert: (a) => monitor.alert(a) });
       const serviceNames = config.services.map((s) => s.name);
       const board = createBoard({
         ...deps,

@@ -1,4 +1,6 @@
 import type { AppDeps, Service } from "../app-deps.ts";
+import type { Alert, Severity } from "../monitor/alerts/alert.ts";
+import { formatDuration } from "../shared/duration.ts";
 import { parseDuration } from "../shared/duration.ts";
 import { EVIDENCE, REQUIREMENTS, type RequirementStatus } from "../workspace/databases.ts";
 import type { Cells } from "../workspace/workspace.ts";
@@ -8,7 +10,7 @@ import { EvidenceRows } from "./evidence-rows.ts";
 import type { CriterionResult } from "./judge-criterion.ts";
 import { readRequirements, type RequirementRow } from "./read-requirements.ts";
 import { cardSignature, criterionLabel, evidenceCell, evidenceRowCells, evidenceRowKey, statusEntry } from "./render-evidence.ts";
-import { resolveRemovedRequirementIncident, syncRequirementIncident } from "./requirement-incidents.ts";
+import { requirementService, resolveRemovedRequirementIncident, syncRequirementIncident, type IncidentEffect } from "./requirement-incidents.ts";
 
 export interface EvidenceEngine extends Service {
   /** Evaluates every requirement now, writes the results, and returns them. */
@@ -20,6 +22,8 @@ export interface EvidenceEngine extends Service {
 export interface EvidenceEngineOptions {
   /** Edits arriving within this time of each other are evaluated together. */
   debounceMs?: number;
+  /** Where a requirement's fall from Verified and its recovery are announced (the monitor's alert channels). */
+  alert?: (alert: Alert) => void;
 }
 
 /** What the engine remembers of a requirement between evaluations. */
@@ -108,8 +112,14 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       const before = previous.get(ev.id);
       if (before !== ev.status) log.info({ requirement: ev.id, from: before ?? null, to: ev.status, summary: ev.summary }, "requirement status changed");
       const effect = effects[i];
-      if (effect?.kind === "opened") log.warn({ requirement: ev.id, incident: effect.id, status: ev.status }, "requirement fell from Verified: incident opened");
-      if (effect?.kind === "resolved") log.info({ requirement: ev.id, incident: effect.id }, "requirement verified again: incident resolved");
+      if (effect?.kind === "opened") {
+        log.warn({ requirement: ev.id, incident: effect.id, status: ev.status }, "requirement fell from Verified: incident opened");
+        announce(ev.id, effect, now, `${ev.id} went from Verified to ${ev.status}`);
+      }
+      if (effect?.kind === "resolved") {
+        log.info({ requirement: ev.id, incident: effect.id }, "requirement verified again: incident resolved");
+        announce(ev.id, effect, now, `${ev.id} ${ev.title} is Verified again`);
+      }
       previous.set(ev.id, ev.status);
       const state = states.get(ev.id) ?? { fingerprint: "", history: new Map() };
       state.fingerprint = fingerprint(inputs[i]!);
@@ -124,13 +134,34 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       states.delete(id);
       previous.delete(id);
       deleteStatus.run(id);
-      resolveRemovedRequirementIncident(db, id, now, queueRow);
+      const effect = resolveRemovedRequirementIncident(db, id, now, queueRow);
+      if (effect) announce(id, effect, now, `${id} was removed from the workspace`);
       log.info({ requirement: id }, "requirement removed from the workspace");
     }
     for (const [database, key, set] of incidentRows) deps.records.upsert(database, key, { set });
     prune(now);
     log.debug({ requirements: evaluations.length, ms: Math.round(performance.now() - started) }, "requirements evaluated");
     return evaluations;
+  }
+
+  /** Sends the alert for an incident opened or resolved (updates are not announced: the incident is already open). */
+  function announce(id: string, effect: NonNullable<IncidentEffect>, now: number, line: string): void {
+    if (!options.alert || effect.kind === "updated") return;
+    const resolved = effect.kind === "resolved";
+    const durationMs = resolved ? now - effect.openedAt : null;
+    options.alert({
+      kind: resolved ? "resolved" : "requirement",
+      service: requirementService(id),
+      incidentId: effect.id,
+      incidentKind: "requirement",
+      severity: effect.severity as Severity,
+      summary: resolved ? `${line} after ${formatDuration(durationMs!)}` : effect.summary,
+      detail: resolved ? effect.summary : line,
+      at: now,
+      openedAt: effect.openedAt,
+      durationMs,
+      requirements: [id],
+    });
   }
 
   function writeCard(ev: RequirementEvaluation, state: RequirementState, now: number): void {

@@ -5,8 +5,8 @@ import type { Cells } from "../workspace/workspace.ts";
 import type { RequirementEvaluation } from "./evaluate-requirement.ts";
 import { evidenceLine } from "./render-evidence.ts";
 
-/** What happened to a requirement's incident in one evaluation. */
-export type IncidentEffect = { kind: "opened" | "updated" | "resolved"; id: string } | undefined;
+/** What happened to a requirement's incident in one evaluation, with what an alert about it needs. */
+export type IncidentEffect = { kind: "opened" | "updated" | "resolved"; id: string; severity: string; summary: string; openedAt: number } | undefined;
 
 interface IncidentRow {
   id: string;
@@ -46,7 +46,7 @@ export function syncRequirementIncident(
       Resolved: iso(now),
       Duration: formatDuration(now - open.opened_at),
     });
-    return { kind: "resolved", id: open.id };
+    return { kind: "resolved", id: open.id, severity: open.severity, summary: open.summary, openedAt: open.opened_at };
   }
   if (!FALLEN.has(ev.status)) return undefined;
   const severity = ev.status === "Failing" ? "critical" : "warning";
@@ -55,7 +55,7 @@ export function syncRequirementIncident(
     if (open.severity === severity && open.summary === summary) return undefined;
     db.prepare("UPDATE incidents SET severity = ?, summary = ? WHERE id = ?").run(severity, summary, open.id);
     writeRow(INCIDENTS.name, open.id, incidentCells(ev, open.id, severity, summary, open.opened_at));
-    return { kind: "updated", id: open.id };
+    return { kind: "updated", id: open.id, severity, summary, openedAt: open.opened_at };
   }
   if (previous !== "Verified") return undefined;
   const id = `req-${ev.id}-${new Date(now).toISOString().replace(/[-:]|\.\d+/g, "")}`;
@@ -64,16 +64,16 @@ export function syncRequirementIncident(
      VALUES (?, ?, 'requirement', ?, 'open', ?, ?, ?, ?)`,
   ).run(id, service, severity, now, summary, JSON.stringify([ev.id]), JSON.stringify({ from: previous, to: ev.status }));
   writeRow(INCIDENTS.name, id, incidentCells(ev, id, severity, summary, now));
-  return { kind: "opened", id };
+  return { kind: "opened", id, severity, summary, openedAt: now };
 }
 
 /** Resolves the open incident of a requirement that left the workspace, so it does not stay open forever. */
 export function resolveRemovedRequirementIncident(db: Db, id: string, now: number, writeRow: (database: string, key: string, cells: Cells) => void): IncidentEffect {
-  const open = db.prepare("SELECT id, opened_at FROM incidents WHERE service = ? AND status = 'open'").get(requirementService(id)) as IncidentRow | undefined;
+  const open = db.prepare("SELECT id, severity, summary, opened_at FROM incidents WHERE service = ? AND status = 'open'").get(requirementService(id)) as IncidentRow | undefined;
   if (!open) return undefined;
   db.prepare("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
   writeRow(INCIDENTS.name, open.id, { Status: "resolved", Resolved: iso(now), Duration: formatDuration(now - open.opened_at) });
-  return { kind: "resolved", id: open.id };
+  return { kind: "resolved", id: open.id, severity: open.severity, summary: open.summary, openedAt: open.opened_at };
 }
 
 /** Names the requirement, its status and the criteria that let it down (failing first, else unverified). */

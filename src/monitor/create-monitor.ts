@@ -10,6 +10,7 @@ import { parseDuration } from "../shared/duration.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { PageSpec } from "../workspace/workspace.ts";
 import { SERVICES } from "../workspace/databases.ts";
+import type { Alert } from "./alerts/alert.ts";
 import { AlertDispatcher } from "./alerts/alert-dispatcher.ts";
 import { AlertTemplates } from "./alerts/alert-templates.ts";
 import { runBenchmarks, type BenchmarkRun } from "./benchmarks/run-benchmarks.ts";
@@ -57,6 +58,8 @@ export interface Monitor extends Service {
   closeHealthWindows(): WindowStats[];
   /** Deletes observations, rollups, and Health and Benchmarks rows older than config.health.retention (also hourly). */
   prune(): void;
+  /** Sends an alert from another concern (a requirement that fell) through the same log, table and webhooks. */
+  alert(alert: Alert): void;
   /** Resolves when queued alerts, running restarts and queued workspace records have settled (tests, demo). */
   settled(): Promise<void>;
 }
@@ -198,6 +201,7 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
     },
     probeOnce: () => scheduler.runAll(),
     metricsHandler: metrics.handler,
+    alert: (a) => alerts.send(a),
     registry: metrics.registry,
     registerMetrics: (add) => metrics.register(add),
     runBenchmarks: benchmarks,

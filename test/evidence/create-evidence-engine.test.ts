@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDeps } from "../../src/app-deps.ts";
 import { createEvidenceEngine, type EvidenceEngine } from "../../src/evidence/create-evidence-engine.ts";
 import { evaluateForStatus } from "../../src/evidence/evaluate-for-status.ts";
+import type { Alert } from "../../src/monitor/alerts/alert.ts";
 import { LiveState } from "../../src/monitor/live-state.ts";
 import { openStore, type Db } from "../../src/store/open-store.ts";
 import { createWorkspace, type OpenedWorkspace } from "../../src/workspace/create-workspace.ts";
@@ -33,6 +34,8 @@ interface Harness {
   db: Db;
   opened: OpenedWorkspace;
   logs: ReturnType<typeof captureLogs>;
+  /** What the engine handed to the alert channels. */
+  alerts: Alert[];
   setNow(ms: number): void;
   /** The Requirements rows once every queued write has landed. */
   rows(database?: string): Promise<Row[]>;
@@ -57,7 +60,8 @@ async function harness(requirements: Record<string, string>, extraYaml = "eviden
   await records.flush();
   let now = NOW;
   const deps: AppDeps = { config, logger: logs.logger, fetch, now: () => now, store: db, workspace, records, live: new LiveState() };
-  const engine = createEvidenceEngine(deps, { debounceMs: 50 });
+  const alerts: Alert[] = [];
+  const engine = createEvidenceEngine(deps, { debounceMs: 50, alert: (a) => alerts.push(a) });
   const rows = async (database = REQUIREMENTS.name) => {
     await records.flush();
     return workspace.readRows(database);
@@ -65,6 +69,7 @@ async function harness(requirements: Record<string, string>, extraYaml = "eviden
   return {
     deps,
     engine,
+    alerts,
     seed: seeder(db),
     db,
     opened,
@@ -272,11 +277,27 @@ describe("createEvidenceEngine()", () => {
       const incidentRow = (await h.rows(INCIDENTS.name)).find((r) => r.key === open[0]!.id);
       expect(incidentRow?.cells).toMatchObject({ Kind: "requirement", Status: "open", Service: "requirement:FR-001", "Requirements affected": "FR-001" });
       expect(h.logs.entries.some((e) => e.msg === "requirement fell from Verified: incident opened" && e.requirement === "FR-001")).toBe(true);
+      expect(h.alerts).toEqual([
+        {
+          kind: "requirement",
+          service: "requirement:FR-001",
+          incidentId: open[0]!.id,
+          incidentKind: "requirement",
+          severity: "warning",
+          summary: open[0]!.summary,
+          detail: "FR-001 went from Verified to Degraded",
+          at: NOW + 10 * MIN,
+          openedAt: NOW + 10 * MIN,
+          durationMs: null,
+          requirements: ["FR-001"],
+        },
+      ]);
 
       // Still down a little later: the same incident, not a second one.
       h.setNow(NOW + 10 * MIN + 1000);
       await h.engine.evaluateAll();
       expect(h.db.prepare("SELECT count(*) FROM incidents").pluck().get()).toBe(1);
+      expect(h.alerts).toHaveLength(1);
 
       // Two hours of health later the hour-long window is clean again.
       h.seed.observations("mlx", NOW + 10 * MIN + 30_000, NOW + 2 * HOUR, 30_000);
@@ -288,6 +309,16 @@ describe("createEvidenceEngine()", () => {
       const resolved = h.db.prepare("SELECT status, resolved_at FROM incidents WHERE service = 'requirement:FR-001'").get();
       expect(resolved).toEqual({ status: "resolved", resolved_at: NOW + 2 * HOUR });
       expect((await h.rows(INCIDENTS.name)).find((r) => r.key === open[0]!.id)?.cells).toMatchObject({ Status: "resolved", Duration: "1.8h" });
+      expect(h.alerts[1]).toMatchObject({
+        kind: "resolved",
+        incidentId: open[0]!.id,
+        incidentKind: "requirement",
+        summary: "FR-001 Title of FR-001 is Verified again after 1.8h",
+        // The incident's summary as last updated: what it said when it ended.
+        detail: h.db.prepare("SELECT summary FROM incidents WHERE id = ?").pluck().get(open[0]!.id),
+        durationMs: 2 * HOUR - 10 * MIN,
+        requirements: ["FR-001"],
+      });
     });
 
     it("puts back a status typed by hand", async () => {
@@ -320,6 +351,10 @@ describe("createEvidenceEngine()", () => {
         for (const [key, row] of rows.entries()) if ((row.get("cells") as Y.Map<unknown>).get("ID") === "FR-001") rows.delete(key);
       });
       await eventually(async () => (h.db.prepare("SELECT status FROM incidents WHERE service = 'requirement:FR-001'").pluck().get() === "resolved" ? true : undefined), "the incident to be resolved");
+      expect(h.alerts.map((a) => [a.kind, a.summary.replace(/ after .*/, "")])).toEqual([
+        ["requirement", expect.stringMatching(/^FR-001 Title of FR-001 is /)],
+        ["resolved", "FR-001 was removed from the workspace"],
+      ]);
     });
 
     it("prunes store evidence older than evidence.retention, for gone requirements too, at most hourly", async () => {

@@ -9,6 +9,7 @@ import { inventoryConfig } from "../../scripts/bench/monitor-inventory.ts";
 import { makePng, makeWav } from "../../scripts/simulators/index.ts";
 import { startInventory, type Inventory } from "../../scripts/simulators/run-inventory.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
+import { webhookReceiver } from "../helpers/webhook-receiver.ts";
 
 /**
  * The injected-fault test: the whole tracker against the simulated inventory, with traffic through the router
@@ -51,6 +52,14 @@ let stopTraffic = false;
 let traffic: Promise<void>[] = [];
 const violations: string[] = [];
 let dir: { path: string; remove: () => void };
+let receiver: Awaited<ReturnType<typeof webhookReceiver>>;
+/** The alerts the webhook received so far, one per alert (a grouped message is opened up). */
+const received = () =>
+  receiver.received.flatMap((r) => {
+    const body = JSON.parse(r.body) as Record<string, unknown>;
+    if (!body.grouped) return [body];
+    return (body.alerts as Record<string, unknown>[]).map(({ kind, incidentId, requirements, ...rest }) => ({ ...rest, event: kind, incident: incidentId, requirements: String(requirements).split(", ") }));
+  });
 
 async function cards(): Promise<Record<string, { status: string; evidence: string }>> {
   const rows = await app.deps.workspace.readRows(REQUIREMENTS.name);
@@ -117,8 +126,10 @@ describe("evidence under injected faults", () => {
   beforeAll(async () => {
     dir = tempDir();
     inventory = await startInventory({ ports: "ephemeral" });
+    receiver = await webhookReceiver();
     const raw = inventoryConfig(inventory, { dataDir: dir.path, interval: "1s", openAfter: 2, resolveAfter: 2, logLevel: "silent" });
-    const config = parseConfig(stringify({ ...raw, evidence: { interval: `${EVAL_INTERVAL_MS}ms`, cardRefresh: "1s", history: "1h" } }), { source: "fault-test" });
+    const alerts = { groupWindow: "50ms", webhooks: [{ url: `${receiver.url}/alerts`, format: "json" }] };
+    const config = parseConfig(stringify({ ...raw, alerts, evidence: { interval: `${EVAL_INTERVAL_MS}ms`, cardRefresh: "1s", history: "1h" } }), { source: "fault-test" });
     app = createApp(config, { logger: silentLogger(), requirements: REQUIREMENT_SET });
     await app.start();
     const wav = makeWav(1.5).toString("base64");
@@ -137,6 +148,7 @@ describe("evidence under injected faults", () => {
     await Promise.all(traffic);
     await app?.stop();
     await inventory?.close();
+    await receiver?.close();
     dir?.remove();
   });
 
@@ -166,6 +178,12 @@ describe("evidence under injected faults", () => {
       recent("SELECT 1 FROM observations WHERE service = 'ollama' AND status = 'down' AND at >= ?", t),
       { "FR-001": "Degraded" },
     );
+    // The fall and the recovery reached the team's webhook, naming the requirement.
+    await expect.poll(() => received().filter((a) => a.service === "requirement:FR-001").map((a) => a.event), { timeout: 10_000 }).toEqual(["requirement", "resolved"]);
+    const [fell, back] = received().filter((a) => a.service === "requirement:FR-001");
+    expect(fell).toMatchObject({ title: "FR-001 is no longer Verified", incidentKind: "requirement", severity: "warning", requirements: ["FR-001"] });
+    expect(fell!.summary).toMatch(/^FR-001 Multi-model inference coordination is Degraded: 🔴 availability\(mlx, ollama\)/);
+    expect(back).toMatchObject({ title: "FR-001 is Verified again", incident: fell!.incident, requirements: ["FR-001"] });
   });
 
   it("a slow router degrades the vision pipeline's latency criterion (FR-004)", { timeout: 90_000 }, async () => {

@@ -1,7 +1,8 @@
 /** The `alerts` table's kinds; each is also a template name under templates/alerts/. */
-export type AlertKind = "service_down" | "resource" | "performance" | "resolved" | "reminder";
+export type AlertKind = "service_down" | "resource" | "performance" | "requirement" | "resolved" | "reminder";
 
-export type IncidentKind = "down" | "resource" | "performance";
+/** `requirement`: a requirement fell from Verified (its service is `requirement:<id>`). */
+export type IncidentKind = "down" | "resource" | "performance" | "requirement";
 export type Severity = "critical" | "warning";
 
 /** One thing worth telling people: an incident opened, reminded or resolved. */

@@ -14,7 +14,8 @@ import { parseJsonList } from "../../store/parse-json-list.ts";
 /** What can go wrong with a service: it is down, one of its resources is exhausted, or it became slow. */
 export interface ConditionRef {
   service: string;
-  kind: IncidentKind;
+  /** Requirement incidents are the evidence engine's, never a condition of a service. */
+  kind: ServiceIncidentKind;
   /** Tells conditions of one kind apart, e.g. `memory` and `disk` for resource. */
   aspect?: string;
 }
@@ -47,7 +48,9 @@ export interface IncidentManagerOptions {
   now: () => number;
 }
 
-const OPEN_KIND: Record<IncidentKind, AlertKind> = { down: "service_down", resource: "resource", performance: "performance" };
+type ServiceIncidentKind = Exclude<IncidentKind, "requirement">;
+
+const OPEN_KIND: Record<ServiceIncidentKind, AlertKind> = { down: "service_down", resource: "resource", performance: "performance" };
 
 export function conditionKey(ref: ConditionRef): string {
   return [ref.service, ref.kind, ...(ref.aspect ? [ref.aspect] : [])].join("|");
@@ -195,7 +198,7 @@ export class IncidentManager {
 
   private row(id: string) {
     const r = this.stmts.get.get(id) as
-      | { id: string; service: string; kind: IncidentKind; severity: Severity; status: string; openedAt: number; resolvedAt: number | null; summary: string; requirements: string; detail: string }
+      | { id: string; service: string; kind: ServiceIncidentKind; severity: Severity; status: string; openedAt: number; resolvedAt: number | null; summary: string; requirements: string; detail: string }
       | undefined;
     if (!r) {
       this.log.error({ incident: id }, "incident row missing from the store");

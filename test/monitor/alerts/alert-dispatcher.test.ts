@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { alertRows, monitorHarness, result, service, until, type Harness } from "../helpers/monitor-harness.ts";
-import { deadUrl, webhookReceiver } from "../helpers/webhook-receiver.ts";
+import { deadUrl, webhookReceiver } from "../../helpers/webhook-receiver.ts";
 
 type Receiver = Awaited<ReturnType<typeof webhookReceiver>>;
 

@@ -14,7 +14,7 @@ function alert(kind: AlertKind, over: Partial<Alert> = {}): Alert {
     kind,
     service: "ollama",
     incidentId: "ollama-down-20261125T100000Z",
-    incidentKind: kind === "resource" ? "resource" : kind === "performance" ? "performance" : "down",
+    incidentKind: kind === "resource" ? "resource" : kind === "performance" ? "performance" : kind === "requirement" ? "requirement" : "down",
     severity: "critical",
     summary: 'ollama is down: connection refused (said "no")',
     detail: "connection refused",
@@ -26,7 +26,7 @@ function alert(kind: AlertKind, over: Partial<Alert> = {}): Alert {
   };
 }
 
-const KINDS: AlertKind[] = ["service_down", "resource", "performance", "reminder", "resolved"];
+const KINDS: AlertKind[] = ["service_down", "resource", "performance", "requirement", "reminder", "resolved"];
 const templates = new AlertTemplates();
 
 describe("templates/alerts", () => {
@@ -37,6 +37,24 @@ describe("templates/alerts", () => {
     if (format === "json") expect(JSON.parse(req.body)).toMatchObject({ event: kind, service: "ollama", requirements: ["FR-001", "FR-002"] });
     else expect(req.headers.Title).toBeTruthy();
     expect({ headers: req.headers, body: req.body }).toMatchSnapshot();
+  });
+
+  it.each([
+    { name: "a fall from Verified", kind: "requirement" as const, title: "FR-001 is no longer Verified" },
+    { name: "its recovery", kind: "resolved" as const, title: "FR-001 is Verified again" },
+  ])("names the requirement in $name, not its incident's service", ({ kind, title }) => {
+    const a = alert(kind, { service: "requirement:FR-001", incidentKind: "requirement", requirements: ["FR-001"], summary: "FR-001 Multi-model inference is Failing: 🔴 router.success_rate >= 99% — 80% vs >= 99%" });
+    const json = buildWebhookRequest({ url: "http://127.0.0.1:1/x", format: "json", headers: {} }, templates.render([a], "json").text, "x");
+    expect(JSON.parse(json.body)).toMatchObject({ event: kind, title, service: "requirement:FR-001", incidentKind: "requirement", requirements: ["FR-001"] });
+    const ntfy = buildWebhookRequest({ url: "http://127.0.0.1:1/x", format: "ntfy", headers: {} }, templates.render([a], "ntfy").text, "x");
+    expect(ntfy.headers.Title).toBe(title);
+    expect(ntfy.body).toContain("FR-001 Multi-model inference is Failing");
+  });
+
+  it("titles a grouped recovery that mixes services and requirements by its incidents", () => {
+    const alerts = [alert("resolved"), alert("resolved", { service: "requirement:FR-001", incidentKind: "requirement", requirements: ["FR-001"] })];
+    const req = buildWebhookRequest({ url: "http://127.0.0.1:1/x", format: "json", headers: {} }, templates.render(alerts, "json").text, "x");
+    expect(JSON.parse(req.body)).toMatchObject({ event: "resolved", grouped: true, title: "2 incidents resolved" });
   });
 
   it.each(["json", "ntfy"] as const)("grouped.%s.hbs carries every alert of the group", (format) => {
