@@ -182,6 +182,7 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
 
   return {
     async start() {
+      alerts.resume();
       await incidents.resolveOrphans(new Set(byName.keys()));
       try {
         prune();

@@ -21,13 +21,41 @@ export interface AlertDispatcherOptions {
 
 /** One message for one webhook, with the alerts it carries (several when grouped). */
 interface Job {
+  /** Its row in alert_queue, where it waits until delivered or given up, across restarts. */
+  id: number;
   webhook: Webhook;
   channel: string;
+  /** The template it was rendered from and the text, so a restart rebuilds the request with today's headers. */
+  file: string;
+  text: string;
   request: WebhookRequest;
   alerts: Alert[];
   attempt: number;
   nextAt: number;
 }
+
+interface QueueRow {
+  id: number;
+  url: string;
+  format: string;
+  file: string;
+  text: string;
+  alerts: string;
+  attempt: number;
+  next_at: number;
+}
+
+// Rendered text, not the request: a webhook's headers (tokens) stay in the config file, out of the store.
+const QUEUE_TABLE = `CREATE TABLE IF NOT EXISTS alert_queue (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  format TEXT NOT NULL,
+  file TEXT NOT NULL,
+  text TEXT NOT NULL,
+  alerts TEXT NOT NULL,            -- JSON array of the alerts the message carries
+  attempt INTEGER NOT NULL,        -- attempts made so far
+  next_at INTEGER NOT NULL         -- epoch ms of the next attempt
+)`;
 
 /** How many webhook requests may be in flight at once. */
 const PARALLEL = 4;
@@ -38,7 +66,9 @@ const MAX_BACKOFF_MS = 10 * 60_000;
  * Sends alerts to the log at once and to the webhooks through a bounded in-memory queue, so a webhook that is
  * down or slow never holds up probing: send() only queues. Alerts of one kind that come within groupWindow go
  * out as one grouped message (not a storm). Failed requests are retried with exponential backoff up to
- * `attempts`. Every attempt on every channel is recorded in the `alerts` table, one row per alert the message
+ * `attempts`. A message waits in the store's alert_queue until it is delivered or given up, so one that a stop
+ * or a crash interrupts is sent after the next start (at least once: a crash right after a delivery resends it).
+ * Every attempt on every channel is recorded in the `alerts` table, one row per alert the message
  * carried (a grouped message of ten incidents is ten rows), so each incident's delivery can be looked up.
  */
 export class AlertDispatcher {
@@ -46,6 +76,7 @@ export class AlertDispatcher {
   private readonly log: Logger;
   private readonly templates: AlertTemplates;
   private readonly insert;
+  private readonly q;
   private readonly groups = new Map<AlertKind, { alerts: Alert[]; timer: NodeJS.Timeout }>();
   private readonly queue: Job[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -62,6 +93,14 @@ export class AlertDispatcher {
     this.log = options.logger.child({ module: "alerts" });
     this.templates = options.templates ?? new AlertTemplates();
     this.insert = options.store.prepare(`INSERT INTO alerts (kind, service, incident_id, channel, delivered, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    options.store.exec(QUEUE_TABLE);
+    this.q = {
+      add: options.store.prepare(`INSERT INTO alert_queue (url, format, file, text, alerts, attempt, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      retry: options.store.prepare(`UPDATE alert_queue SET attempt = ?, next_at = ? WHERE id = ?`),
+      done: options.store.prepare(`DELETE FROM alert_queue WHERE id = ?`),
+      all: options.store.prepare(`SELECT id, url, format, file, text, alerts, attempt, next_at FROM alert_queue ORDER BY id`),
+      count: options.store.prepare(`SELECT count(*) FROM alert_queue`).pluck(),
+    };
     this.groupWindowMs = parseDuration(options.config.groupWindow) ?? 10_000;
     this.timeoutMs = parseDuration(options.config.timeout) ?? 10_000;
     this.backoffMs = parseDuration(options.config.retryBackoff) ?? 5000;
@@ -83,6 +122,39 @@ export class AlertDispatcher {
     }
     const timer = setTimeout(() => this.flushGroup(alert.kind), this.groupWindowMs);
     this.groups.set(alert.kind, { alerts: [alert], timer });
+  }
+
+  /**
+   * Queues again the messages a previous run left undelivered (at start). One whose webhook is no longer in
+   * the config is dropped and recorded as not delivered.
+   */
+  resume(): void {
+    let rows: QueueRow[];
+    try {
+      rows = this.q.all.all() as QueueRow[];
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, "undelivered webhook messages not read");
+      return;
+    }
+    let resumed = 0;
+    for (const row of rows) {
+      const webhook = this.o.config.webhooks.find((w) => w.url === row.url && w.format === row.format);
+      let alerts: Alert[] = [];
+      try {
+        alerts = JSON.parse(row.alerts) as Alert[];
+        if (!webhook) throw new Error("webhook no longer configured");
+        const request = buildWebhookRequest(webhook, row.text, row.file);
+        this.queue.push({ id: row.id, webhook, channel: channelName(webhook.url), file: row.file, text: row.text, request, alerts, attempt: row.attempt, nextAt: row.next_at });
+        resumed++;
+      } catch (err) {
+        this.drop(row.id);
+        const channel = channelName(row.url);
+        this.log.warn({ channel, err: errorMessage(err) }, "undelivered webhook message dropped");
+        if (alerts.length > 0) this.record(alerts, channel, false, `dropped: ${errorMessage(err)}`);
+      }
+    }
+    if (resumed > 0) this.log.info({ messages: resumed }, "undelivered webhook messages queued again");
+    this.pump();
   }
 
   /** Resolves once nothing is grouped, queued or in flight (retries included): for tests and shutdown. */
@@ -108,7 +180,7 @@ export class AlertDispatcher {
     clearTimeout(this.wakeTimer);
     this.controller.abort(new Error("alerts stopped"));
     await Promise.allSettled([...this.inFlight]);
-    if (!drained) this.log.warn({ undelivered: this.queue.length }, "stopped with webhook messages undelivered");
+    if (!drained) this.log.warn({ undelivered: this.waiting() }, "stopped with webhook messages undelivered; they are sent after the next start");
     this.queue.length = 0;
     this.settleIdle();
   }
@@ -121,8 +193,10 @@ export class AlertDispatcher {
     for (const webhook of this.o.config.webhooks) {
       const channel = channelName(webhook.url);
       let request: WebhookRequest;
+      let file: string;
+      let text: string;
       try {
-        const { file, text } = this.templates.render(group.alerts, webhook.format);
+        ({ file, text } = this.templates.render(group.alerts, webhook.format));
         request = buildWebhookRequest(webhook, text, file);
       } catch (err) {
         // A broken template is the operator's to fix; it must not take the other webhooks down with it.
@@ -130,14 +204,22 @@ export class AlertDispatcher {
         this.record(group.alerts, channel, false, `template: ${errorMessage(err)}`);
         continue;
       }
-      this.enqueue({ webhook, channel, request, alerts: group.alerts, attempt: 0, nextAt: Date.now() });
+      this.enqueue({ id: 0, webhook, channel, file, text, request, alerts: group.alerts, attempt: 0, nextAt: Date.now() });
     }
     this.pump();
   }
 
   private enqueue(job: Job): void {
+    try {
+      if (job.id === 0) job.id = Number(this.q.add.run(job.webhook.url, job.webhook.format, job.file, job.text, JSON.stringify(job.alerts), job.attempt, job.nextAt).lastInsertRowid);
+      else this.q.retry.run(job.attempt, job.nextAt, job.id);
+    } catch (err) {
+      // The message still goes out from memory; only a restart before then would lose it.
+      this.log.error({ channel: job.channel, err: errorMessage(err) }, "webhook message not saved");
+    }
     if (this.queue.length >= this.o.config.queueSize) {
       const dropped = this.queue.shift()!;
+      this.drop(dropped.id);
       this.log.warn({ channel: dropped.channel, kind: dropped.alerts[0]!.kind, queueSize: this.o.config.queueSize }, "alert queue full; oldest message dropped");
       this.record(dropped.alerts, dropped.channel, false, "dropped: queue full");
     }
@@ -182,17 +264,36 @@ export class AlertDispatcher {
     this.record(job.alerts, job.channel, error === null, error);
     this.o.onAttempt?.(kind, "webhook", error === null);
     if (error === null) {
+      this.drop(job.id);
       this.log.info({ channel: job.channel, kind, alerts: job.alerts.length, attempt: job.attempt }, "alert delivered");
       return;
     }
+    // Cut short by stop(): it stays in alert_queue for the next start.
     if (this.stopped) return;
     if (job.attempt >= this.o.config.attempts) {
+      this.drop(job.id);
       this.log.error({ channel: job.channel, kind, attempts: job.attempt, error }, "alert not delivered; giving up");
       return;
     }
     const wait = Math.min(MAX_BACKOFF_MS, this.backoffMs * 2 ** (job.attempt - 1));
     this.log.warn({ channel: job.channel, kind, attempt: job.attempt, retryInMs: wait, error }, "alert delivery failed; will retry");
     this.enqueue({ ...job, nextAt: Date.now() + wait });
+  }
+
+  private drop(id: number): void {
+    try {
+      this.q.done.run(id);
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, "webhook message not removed from the queue");
+    }
+  }
+
+  private waiting(): number {
+    try {
+      return this.q.count.get() as number;
+    } catch {
+      return this.queue.length;
+    }
   }
 
   private record(alerts: readonly Alert[], channel: string, delivered: boolean, error: string | null): void {

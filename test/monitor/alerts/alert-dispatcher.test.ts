@@ -177,4 +177,63 @@ describe("alerts through webhooks", () => {
     await until(() => alertRows(h!.store).some((r) => r.error === "dropped: queue full"));
     expect(alertRows(h.store).filter((r) => r.error === "dropped: queue full").length).toBeGreaterThanOrEqual(1);
   });
+
+  describe("across restarts", () => {
+    const queued = (h: Harness) => h.store.prepare("SELECT count(*) FROM alert_queue").pluck().get();
+    const config = (url: string) => ({
+      incidents: { openAfter: 1 },
+      alerts: { groupWindow: "10ms", timeout: "30s", webhooks: [{ url, format: "ntfy" as const, headers: { authorization: "Bearer s3cret" } }] },
+      services: [service("alpha")],
+    });
+
+    it.each([
+      { name: "a crash", stopFirst: false },
+      { name: "a stop", stopFirst: true },
+    ])("a message cut short by $name is sent after the next start, with the headers of the config", async ({ stopFirst }) => {
+      receiver = await webhookReceiver();
+      receiver.behave("hang");
+      h = await monitorHarness(config(`${receiver.url}/hook`));
+      h.set("alpha", result("down", { detail: "connection refused" }));
+      await h.monitor.probeOnce();
+      await until(() => receiver!.received.length === 1);
+      expect(queued(h)).toBe(1);
+      // A crash leaves the first monitor hanging where it was; a stop gives up on the hung request.
+      if (stopFirst) await h.monitor.stop(50);
+      expect(queued(h)).toBe(1);
+
+      receiver.behave("ok");
+      const next = h.newMonitor();
+      await next.start();
+      await until(() => receiver!.received.length === 2);
+      const [first, again] = receiver.received;
+      expect(again!.body).toBe(first!.body);
+      expect(again!.headers).toMatchObject({ title: "alpha is down", authorization: "Bearer s3cret" });
+      await until(() => queued(h!) === 0);
+      expect(alertRows(h.store).filter((r) => r.channel.startsWith("webhook:") && r.delivered === 1)).toHaveLength(1);
+      // The secret stays in the config file: the store holds the rendered message only.
+      expect(JSON.stringify(h.store.prepare("SELECT * FROM alert_queue").all())).not.toContain("s3cret");
+      // Nothing is sent twice once delivered.
+      await next.stop();
+      await h.newMonitor().start();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.received).toHaveLength(2);
+    });
+
+    it("drops a waiting message whose webhook left the config, and records it as not delivered", async () => {
+      receiver = await webhookReceiver();
+      receiver.behave("hang");
+      h = await monitorHarness(config(`${receiver.url}/old`));
+      h.set("alpha", result("down"));
+      await h.monitor.probeOnce();
+      await until(() => receiver!.received.length === 1);
+      await h.monitor.stop(50);
+      // The next run's config points the alerts elsewhere.
+      h.store.prepare("UPDATE alert_queue SET url = ?").run(`${receiver.url}/gone`);
+      const next = h.newMonitor();
+      await next.start();
+      expect(queued(h)).toBe(0);
+      expect(alertRows(h.store).at(-1)).toMatchObject({ kind: "service_down", channel: `webhook:${receiver.url}/gone`, delivered: 0, error: "dropped: webhook no longer configured" });
+      expect(h.logs.entries.some((e) => e.msg === "undelivered webhook message dropped")).toBe(true);
+    });
+  });
 });
