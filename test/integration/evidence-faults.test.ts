@@ -179,8 +179,14 @@ describe("evidence under injected faults", () => {
       { "FR-001": "Degraded" },
     );
     // The fall and the recovery reached the team's webhook, naming the requirement.
-    await expect.poll(() => received().filter((a) => a.service === "requirement:FR-001").map((a) => a.event), { timeout: 10_000 }).toEqual(["requirement", "resolved"]);
-    const [fell, back] = received().filter((a) => a.service === "requirement:FR-001");
+    // Matched by incident rather than counted: a loaded machine may make a card flap once more on its own.
+    const pair = () => {
+      const fr001 = received().filter((a) => a.service === "requirement:FR-001");
+      const fell = fr001.find((a) => a.event === "requirement");
+      return { fell, back: fr001.find((a) => a.event === "resolved" && a.incident === fell?.incident) };
+    };
+    await expect.poll(() => pair().back !== undefined, { timeout: 10_000 }).toBe(true);
+    const { fell, back } = pair();
     expect(fell).toMatchObject({ title: "FR-001 is no longer Verified", incidentKind: "requirement", severity: "warning", requirements: ["FR-001"] });
     expect(fell!.summary).toMatch(/^FR-001 Multi-model inference coordination is Degraded: 🔴 availability\(mlx, ollama\)/);
     expect(back).toMatchObject({ title: "FR-001 is Verified again", incident: fell!.incident, requirements: ["FR-001"] });

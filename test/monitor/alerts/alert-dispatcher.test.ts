@@ -198,7 +198,7 @@ describe("alerts through webhooks", () => {
       await until(() => receiver!.received.length === 1);
       expect(queued(h)).toBe(1);
       // A crash leaves the first monitor hanging where it was; a stop gives up on the hung request.
-      if (stopFirst) await h.monitor.stop(50);
+      if (stopFirst) await h.monitor.stop();
       expect(queued(h)).toBe(1);
 
       receiver.behave("ok");
@@ -226,7 +226,7 @@ describe("alerts through webhooks", () => {
       h.set("alpha", result("down"));
       await h.monitor.probeOnce();
       await until(() => receiver!.received.length === 1);
-      await h.monitor.stop(50);
+      await h.monitor.stop();
       // The next run's config points the alerts elsewhere.
       h.store.prepare("UPDATE alert_queue SET url = ?").run(`${receiver.url}/gone`);
       const next = h.newMonitor();
