@@ -131,9 +131,8 @@ export async function routeChat(deps: RouteDeps, call: ChatCall, sink: ChatSink,
       sink.send(status, JSON_TYPE, errorBody(call.dialect, status, `${name}: ${message}`), headers);
       return report;
     }
-    return call.stream
-      ? relay(deps, call, sink, candidate, prepared.answers, res, started, headers, report, t0)
-      : whole(deps, call, sink, candidate, prepared.answers, res, started, headers, report, t0);
+    const committed: Committed = { deps, call, sink, candidate, answers: prepared.answers, res, started, headers, report, t0 };
+    return call.stream ? relay(committed) : whole(committed);
   }
   if (sink.gone) {
     report.outcome = "cancelled";
@@ -147,18 +146,23 @@ export async function routeChat(deps: RouteDeps, call: ChatCall, sink: ChatSink,
   return fail(deps, call, sink, report, status, message, status === 404 ? "model_not_found" : "backends_failed", t0);
 }
 
-async function whole(
-  deps: RouteDeps,
-  call: ChatCall,
-  sink: ChatSink,
-  candidate: Candidate,
-  answers: Dialect,
-  res: IncomingMessage,
-  started: number,
-  headers: RouteHeaders,
-  report: RouteReport,
-  t0: number,
-): Promise<RouteReport> {
+/** A request committed to the backend that answered 2xx, with what reading and relaying its answer need. */
+interface Committed {
+  deps: RouteDeps;
+  call: ChatCall;
+  sink: ChatSink;
+  candidate: Candidate;
+  /** The dialect the backend answers in. */
+  answers: Dialect;
+  res: IncomingMessage;
+  /** When the attempt began (clock ms). */
+  started: number;
+  headers: RouteHeaders;
+  report: RouteReport;
+  t0: number;
+}
+
+async function whole({ deps, call, sink, candidate, answers, res, started, headers, report, t0 }: Committed): Promise<RouteReport> {
   const b = candidate.pooled;
   let body: Buffer;
   try {
@@ -191,18 +195,7 @@ async function whole(
   return report;
 }
 
-async function relay(
-  deps: RouteDeps,
-  call: ChatCall,
-  sink: ChatSink,
-  candidate: Candidate,
-  answers: Dialect,
-  res: IncomingMessage,
-  started: number,
-  headers: RouteHeaders,
-  report: RouteReport,
-  t0: number,
-): Promise<RouteReport> {
+async function relay({ deps, call, sink, candidate, answers, res, started, headers, report, t0 }: Committed): Promise<RouteReport> {
   const b = candidate.pooled;
   sink.begin(streamType(call.dialect), headers);
   report.status = 200;
