@@ -18,22 +18,12 @@ import { openStore, type Db } from "../../src/store/open-store.ts";
 import { createWorkspace } from "../../src/workspace/create-workspace.ts";
 import { DATABASES, REQUIREMENTS } from "../../src/workspace/databases.ts";
 import { MemoryRecordWriter } from "../../src/workspace/memory-record-writer.ts";
+import { prng } from "../../test/helpers/prng.ts";
 
 const RUNS = Number(process.argv[2] ?? 7);
 const DAY = 86_400_000;
 const NOW = Date.parse("2026-01-10T12:00:00Z");
 const START = NOW - 7 * DAY;
-
-/** A small seeded generator so every run of the bench sees the same store. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function seed(db: Db, services: { name: string; kind: string }[]): Record<string, number> {
   const rand = prng(42);

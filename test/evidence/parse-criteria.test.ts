@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Criterion, ParseResult } from "../../src/evidence/criterion.ts";
 import { parseCriteria } from "../../src/evidence/parse-criteria.ts";
+import { prng } from "../helpers/prng.ts";
 
 const SERVICES = ["mlx", "ollama", "lmstudio", "whisper", "tts", "vision", "host"];
 
@@ -137,16 +138,6 @@ describe("parseCriteria() errors", () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz.ABCXYZ_0123456789 ()<>=!,"\\#%-*•\t\n\r\u00a0é😀msMBGhover';
 const IGNORED = /^[ \t\u00a0]*(?:#.*)?$|^[ \t\u00a0]*[-*•](?:[ \t\u00a0]+(?:#.*)?)?$/;
