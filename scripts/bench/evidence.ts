@@ -164,7 +164,8 @@ async function main(): Promise<void> {
     console.log(`evaluation only (parse + store queries), median of ${RUNS}: ${ms(median(pure))} wall, ${ms(median(pureCpu))} CPU (min ${ms(Math.min(...pure))}, max ${ms(Math.max(...pure))} wall)`);
     console.log(`evaluateAll (read workspace, evaluate, store rows, queue writes), median of ${RUNS}: ${ms(median(full))} (first ${ms(full[0]!)})`);
     console.log(`longest event-loop block during evaluateAll, median of ${RUNS}: ${ms(median(blocks))}`);
-    console.log(`workspace flush after evaluateAll: first ${ms(flush[0]!)} (cards and history rows), then median ${ms(median(flush.slice(1)))}`);
+    const later = flush.length > 1 ? `, then median ${ms(median(flush.slice(1)))}` : "";
+    console.log(`workspace flush after evaluateAll: first ${ms(flush[0]!)} (cards and history rows)${later}`);
     await engine.stop();
     await records.close();
     await workspace.close();
