@@ -1,7 +1,6 @@
 import type { AppDeps, Service } from "../app-deps.ts";
-import type { Alert, Severity } from "../monitor/alerts/alert.ts";
-import { formatDuration } from "../shared/duration.ts";
-import { parseDuration } from "../shared/duration.ts";
+import type { Alert } from "../monitor/alerts/alert.ts";
+import { formatDuration, parseDuration } from "../shared/duration.ts";
 import { EVIDENCE, REQUIREMENTS, type RequirementStatus } from "../workspace/databases.ts";
 import type { Cells } from "../workspace/workspace.ts";
 import type { RequirementEvaluation, RequirementInput } from "./evaluate-requirement.ts";
@@ -154,7 +153,7 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       service: requirementService(id),
       incidentId: effect.id,
       incidentKind: "requirement",
-      severity: effect.severity as Severity,
+      severity: effect.severity,
       summary: resolved ? `${line} after ${formatDuration(durationMs!)}` : effect.summary,
       detail: resolved ? effect.summary : line,
       at: now,

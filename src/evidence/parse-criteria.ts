@@ -1,6 +1,6 @@
 import { parseDuration } from "../shared/duration.ts";
 import { COMPARISON_OPS, type Comparison, type ComparisonOp, type Criterion, type CriterionArg, type ParseError, type ParseResult } from "./criterion.ts";
-import { ALERT_KINDS } from "./metrics/alerts.ts";
+import { ALERT_KINDS } from "../monitor/alerts/alert.ts";
 import { metricSignature, type ArgSpec, type MetricDef } from "./metrics/metric.ts";
 import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
 import { nearest } from "./nearest.ts";

@@ -1,4 +1,5 @@
 import type { Db } from "../store/open-store.ts";
+import type { Severity } from "../monitor/alerts/alert.ts";
 import { formatDuration } from "../shared/duration.ts";
 import { INCIDENTS, type RequirementStatus } from "../workspace/databases.ts";
 import type { Cells } from "../workspace/workspace.ts";
@@ -6,11 +7,11 @@ import type { RequirementEvaluation } from "./evaluate-requirement.ts";
 import { evidenceLine } from "./render-evidence.ts";
 
 /** What happened to a requirement's incident in one evaluation, with what an alert about it needs. */
-export type IncidentEffect = { kind: "opened" | "updated" | "resolved"; id: string; severity: string; summary: string; openedAt: number } | undefined;
+export type IncidentEffect = { kind: "opened" | "updated" | "resolved"; id: string; severity: Severity; summary: string; openedAt: number } | undefined;
 
 interface IncidentRow {
   id: string;
-  severity: string;
+  severity: Severity;
   summary: string;
   opened_at: number;
 }
@@ -49,7 +50,7 @@ export function syncRequirementIncident(
     return { kind: "resolved", id: open.id, severity: open.severity, summary: open.summary, openedAt: open.opened_at };
   }
   if (!FALLEN.has(ev.status)) return undefined;
-  const severity = ev.status === "Failing" ? "critical" : "warning";
+  const severity: Severity = ev.status === "Failing" ? "critical" : "warning";
   const summary = incidentSummary(ev);
   if (open) {
     if (open.severity === severity && open.summary === summary) return undefined;

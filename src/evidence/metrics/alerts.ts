@@ -1,9 +1,6 @@
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
 import { prepared, windowText } from "./store-query.ts";
 
-/** The alert kinds the monitor records (store schema, alerts.kind). */
-export const ALERT_KINDS = ["service_down", "resource", "performance", "requirement", "resolved", "reminder"] as const;
-
 const alertsSql = (webhooksOnly: boolean): string => `SELECT count(*) AS n, coalesce(sum(delivered <> 0), 0) AS delivered, max(at) AS latest
   FROM alerts WHERE kind = ? AND at >= ? AND at <= ?${webhooksOnly ? " AND channel <> 'log'" : ""}`;
 

@@ -1,5 +1,6 @@
 /** The `alerts` table's kinds; each is also a template name under templates/alerts/. */
-export type AlertKind = "service_down" | "resource" | "performance" | "requirement" | "resolved" | "reminder";
+export const ALERT_KINDS = ["service_down", "resource", "performance", "requirement", "resolved", "reminder"] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** `requirement`: a requirement fell from Verified (its service is `requirement:<id>`). */
 export type IncidentKind = "down" | "resource" | "performance" | "requirement";
