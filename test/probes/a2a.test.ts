@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
 import { validateAgentCard } from "../../src/probes/a2a/agent-card.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, probeOnce } from "./probe-once.ts";
 
 describe("a2a probe", () => {
   let sim: Simulator;
@@ -33,12 +33,7 @@ describe("a2a probe", () => {
     expect(r.detail).toMatch(/protocol 0\.3\.0, 1 skill \(legacy \/\.well-known\/agent\.json\)/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the agent is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target, "agent");
 
   it("run() reports wrong-service when neither card location exists", async () => {
     await sim.setMode("wrong-service");

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 const PHI = "microsoft/Phi-3.5-mini-instruct";
 
@@ -34,12 +34,7 @@ describe("candle probe, mistral.rs", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when LM Studio answers on the shared port 1234", async () => {
     await sim.setMode("wrong-service");
@@ -48,12 +43,7 @@ describe("candle probe, mistral.rs", () => {
     expect(r.detail).toMatch(/LM Studio/);
   });
 
-  it("runProbe() turns a hung mistral.rs into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "mistral.rs");
 });
 
 describe("candle probe, candle-vllm", () => {
@@ -82,12 +72,7 @@ describe("candle probe, candle-vllm", () => {
     expect(r.detail).toMatch(/neither mistral\.rs nor candle-vllm/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 });
 
 describe("candle probe, a binary on PATH", () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 const MODELS = ["qwen/qwen3-8b", "google/gemma-3-12b", "text-embedding-nomic-embed-text-v1.5"];
 
@@ -39,12 +39,7 @@ describe("lmstudio probe", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when mistral.rs answers on the port (no greeting)", async () => {
     await sim.setMode("wrong-service");
@@ -53,10 +48,5 @@ describe("lmstudio probe", () => {
     expect(r.detail).toMatch(/GET \/lmstudio-greeting answered 404.*not LM Studio/);
   });
 
-  it("runProbe() turns a hung LM Studio into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "LM Studio");
 });

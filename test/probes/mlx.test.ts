@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 const MODEL = "mlx-community/Llama-3.2-3B-Instruct-4bit";
 
@@ -41,12 +41,7 @@ describe("mlx probe", () => {
     expect(r.detail).toMatch(/not in \/v1\/models: Llama-3.2-3B-Instruct-4bit/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when llama.cpp answers /health without mlx's exact bytes", async () => {
     await sim.setMode("wrong-service");
@@ -55,10 +50,5 @@ describe("mlx probe", () => {
     expect(r.detail).toMatch(/llama\.cpp/);
   });
 
-  it("runProbe() turns a hung mlx_lm.server into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "mlx_lm.server");
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 describe("ollama probe", () => {
   let sim: Simulator;
@@ -43,12 +43,7 @@ describe("ollama probe", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when llama.cpp answers on Ollama's port", async () => {
     await sim.setMode("wrong-service");
@@ -57,12 +52,7 @@ describe("ollama probe", () => {
     expect(r.detail).toMatch(/llama\.cpp/);
   });
 
-  it("runProbe() turns a hung Ollama into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "Ollama");
 
   it("run() reports degraded when answers take over half the timeout", async () => {
     await sim.setMode("slow", { delayMs: 1500 });

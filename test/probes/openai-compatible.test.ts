@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
@@ -37,17 +37,7 @@ describe("openai-compatible probe", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
-  it("runProbe() turns a hung server into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "server");
 });

@@ -1,3 +1,5 @@
+import { expect, it } from "vitest";
+import type { Simulator } from "../../scripts/simulators/index.ts";
 import { ServiceSchema, type ServiceConfig } from "../../src/config/schema.ts";
 import type { ProbeResult } from "../../src/probes/probe-kind.ts";
 import { runProbe } from "../../src/probes/run-probe.ts";
@@ -25,3 +27,26 @@ export const BROKEN_STATES = [
   { mode: "huge", status: "down", detail: /over the 1 MiB cap/ },
   { mode: "close", status: "down", detail: /closed the connection|reset|socket/ },
 ] as const;
+
+/** A simulator that a suite starts in beforeAll: read through a getter, since it does not exist yet when tests register. */
+type SimulatorRef = () => Pick<Simulator, "setMode">;
+
+/** Registers one test per BROKEN_STATES entry: the simulator switched to it, one probe, the status and detail it must give. */
+export function itReportsBrokenStates(sim: SimulatorRef, target: () => Record<string, unknown>, what = "server"): void {
+  it.each(BROKEN_STATES)(`run() reports $status when the ${what} is in $mode mode`, async ({ mode, status, detail }) => {
+    await sim().setMode(mode);
+    const r = await probeOnce(target());
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+}
+
+/** Registers the test that a hung service is down within the probe's own timeout (400 ms here), never later. */
+export function itReportsHungAsDown(sim: SimulatorRef, target: () => Record<string, unknown>, what: string): void {
+  it(`runProbe() turns a hung ${what} into down within the probe's timeout`, async () => {
+    await sim().setMode("hung");
+    const r = await probeOnce(target(), 400);
+    expect(r.status).toBe("down");
+    expect(r.detail).toMatch(/no answer within 400 ms/);
+  });
+}

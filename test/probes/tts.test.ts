@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { BROKEN_STATES, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 /** Each test gets its own service name, so the synthesis cache of one does not answer for another. */
 let serial = 0;
@@ -69,12 +69,7 @@ describe("tts probe, OpenAI /v1/audio/speech", () => {
     expect(r.detail).toMatch(/GET \/health: connection refused/);
   });
 
-  it("runProbe() turns a hung synthesis into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "synthesis");
 });
 
 describe("tts probe, Nari Dia Gradio app", () => {
@@ -138,10 +133,5 @@ describe("tts probe, Nari Dia Gradio app", () => {
     expect(r.status).toBe("wrong-service");
   });
 
-  it("runProbe() turns a hung Gradio app into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "Gradio app");
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator, type SimulatorKind } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { BROKEN_STATES, itReportsBrokenStates, probeOnce } from "./probe-once.ts";
 
 /** One simulator per API; every case of every API shares this lifecycle. */
 function withSimulator(kind: SimulatorKind): { sim: () => Simulator } {
@@ -44,12 +44,7 @@ describe("vision probe, OpenAI vision chat", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim().setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(sim, target);
 
   it("run() reports wrong-service when mlx_lm.server (text only) answers on the port", async () => {
     await sim().setMode("wrong-service");
@@ -90,12 +85,7 @@ describe("vision probe, Triton/KServe v2", () => {
     expect(r.detail).toMatch(/not ready: resnet50/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim().setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(sim, target);
 
   it("run() reports wrong-service when a speech server answers on port 8000", async () => {
     await sim().setMode("wrong-service");
@@ -172,12 +162,7 @@ describe("vision probe, ComfyUI", () => {
     expect(r.detail).toMatch(/missing: flux1-dev/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim().setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(sim, target);
 
   it("run() reports wrong-service when AUTOMATIC1111 answers instead", async () => {
     await sim().setMode("wrong-service");

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
 
 describe("whisper probe, whisper.cpp server", () => {
   let sim: Simulator;
@@ -30,12 +30,7 @@ describe("whisper probe, whisper.cpp server", () => {
     expect(r.detail).toMatch(/loading its model/);
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when mlx_lm.server answers /health on the shared port", async () => {
     await sim.setMode("wrong-service");
@@ -44,12 +39,7 @@ describe("whisper probe, whisper.cpp server", () => {
     expect(r.detail).toMatch(/mlx_lm\.server/);
   });
 
-  it("runProbe() turns a hung whisper.cpp into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "whisper.cpp");
 });
 
 describe("whisper probe, llama.cpp on whisper.cpp's port", () => {
@@ -100,12 +90,7 @@ describe("whisper probe, OpenAI-compatible transcription", () => {
     expect(r.status).toBe("up");
   });
 
-  it.each(BROKEN_STATES)("run() reports $status when the server is in $mode mode", async ({ mode, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  itReportsBrokenStates(() => sim, target);
 
   it("run() reports wrong-service when a KServe server answers the transcription route with 404", async () => {
     await sim.setMode("wrong-service");
@@ -114,10 +99,5 @@ describe("whisper probe, OpenAI-compatible transcription", () => {
     expect(r.detail).toMatch(/answered 404/);
   });
 
-  it("runProbe() turns a hung transcription into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-    expect(r.detail).toMatch(/no answer within 400 ms/);
-  });
+  itReportsHungAsDown(() => sim, target, "transcription");
 });
