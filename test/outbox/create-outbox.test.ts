@@ -41,6 +41,20 @@ async function onDouble(fakeOptions: FakeAppFlowyOptions = {}, outboxOptions: { 
   return { fake, workspace, outbox, db, logs };
 }
 
+/** An outbox over the embedded workspace (Hocuspocus and SQLite in a temp dir), started. */
+async function onLocal() {
+  const dir = tempDir();
+  const { workspace } = await createWorkspace({ config: { kind: "local", port: 0, host: "127.0.0.1" }, dataDir: dir.path, mode: "serve", logger: silentLogger() });
+  cleanups.push(async () => {
+    await workspace.close();
+    dir.remove();
+  });
+  await workspace.ensureDatabase(REQUIREMENTS);
+  const outbox = createOutbox({ db: store(), workspace: workspace as Workspace, logger: silentLogger() });
+  outbox.start();
+  return { workspace, outbox };
+}
+
 const req = (i: number) => `FR-${String(i).padStart(4, "0")}`;
 
 function queue(outbox: Outbox, n: number, status = "Verified"): void {
@@ -217,15 +231,7 @@ describe("createOutbox()", () => {
   });
 
   it("works over the local (embedded) workspace too", async () => {
-    const dir = tempDir();
-    const { workspace } = await createWorkspace({ config: { kind: "local", port: 0, host: "127.0.0.1" }, dataDir: dir.path, mode: "serve", logger: silentLogger() });
-    cleanups.push(async () => {
-      await workspace.close();
-      dir.remove();
-    });
-    await workspace.ensureDatabase(REQUIREMENTS);
-    const outbox = createOutbox({ db: store(), workspace: workspace as Workspace, logger: silentLogger() });
-    outbox.start();
+    const { workspace, outbox } = await onLocal();
     queue(outbox, 10);
     outbox.page({ key: "report", title: "Report", markdown: "# hi" });
     await outbox.flush();
@@ -326,15 +332,7 @@ describe("createOutbox() deletes", () => {
   });
 
   it("deletes over the local (embedded) workspace too", async () => {
-    const dir = tempDir();
-    const { workspace } = await createWorkspace({ config: { kind: "local", port: 0, host: "127.0.0.1" }, dataDir: dir.path, mode: "serve", logger: silentLogger() });
-    cleanups.push(async () => {
-      await workspace.close();
-      dir.remove();
-    });
-    await workspace.ensureDatabase(REQUIREMENTS);
-    const outbox = createOutbox({ db: store(), workspace: workspace as Workspace, logger: silentLogger() });
-    outbox.start();
+    const { workspace, outbox } = await onLocal();
     queue(outbox, 3);
     await outbox.flush();
     outbox.delete("Requirements", req(1));
