@@ -4,6 +4,7 @@ import { formatDuration } from "../shared/duration.ts";
 import { INCIDENTS, type RequirementStatus } from "../workspace/databases.ts";
 import type { Cells } from "../workspace/workspace.ts";
 import type { RequirementEvaluation } from "./evaluate-requirement.ts";
+import { prepared } from "./metrics/store-query.ts";
 import { evidenceLine } from "./render-evidence.ts";
 
 /** What happened to a requirement's incident in one evaluation, with what an alert about it needs. */
@@ -34,13 +35,13 @@ export function syncRequirementIncident(
   writeRow: (database: string, key: string, cells: Cells) => void,
 ): IncidentEffect {
   const service = requirementService(ev.id);
-  const open = db
-    .prepare("SELECT id, severity, summary, opened_at FROM incidents WHERE service = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1")
-    .get(service) as IncidentRow | undefined;
+  const open = prepared(db, "SELECT id, severity, summary, opened_at FROM incidents WHERE service = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1").get(service) as
+    | IncidentRow
+    | undefined;
   const now = ev.evaluatedAt;
   if (ev.status === "Verified") {
     if (!open) return undefined;
-    db.prepare("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
+    prepared(db, "UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
     writeRow(INCIDENTS.name, open.id, {
       ...incidentCells(ev, open.id, open.severity, open.summary, open.opened_at),
       Status: "resolved",
@@ -54,13 +55,14 @@ export function syncRequirementIncident(
   const summary = incidentSummary(ev);
   if (open) {
     if (open.severity === severity && open.summary === summary) return undefined;
-    db.prepare("UPDATE incidents SET severity = ?, summary = ? WHERE id = ?").run(severity, summary, open.id);
+    prepared(db, "UPDATE incidents SET severity = ?, summary = ? WHERE id = ?").run(severity, summary, open.id);
     writeRow(INCIDENTS.name, open.id, incidentCells(ev, open.id, severity, summary, open.opened_at));
     return { kind: "updated", id: open.id, severity, summary, openedAt: open.opened_at };
   }
   if (previous !== "Verified") return undefined;
   const id = `req-${ev.id}-${new Date(now).toISOString().replace(/[-:]|\.\d+/g, "")}`;
-  db.prepare(
+  prepared(
+    db,
     `INSERT INTO incidents (id, service, kind, severity, status, opened_at, summary, requirements, detail)
      VALUES (?, ?, 'requirement', ?, 'open', ?, ?, ?, ?)`,
   ).run(id, service, severity, now, summary, JSON.stringify([ev.id]), JSON.stringify({ from: previous, to: ev.status }));
@@ -70,9 +72,9 @@ export function syncRequirementIncident(
 
 /** Resolves the open incident of a requirement that left the workspace, so it does not stay open forever. */
 export function resolveRemovedRequirementIncident(db: Db, id: string, now: number, writeRow: (database: string, key: string, cells: Cells) => void): IncidentEffect {
-  const open = db.prepare("SELECT id, severity, summary, opened_at FROM incidents WHERE service = ? AND status = 'open'").get(requirementService(id)) as IncidentRow | undefined;
+  const open = prepared(db, "SELECT id, severity, summary, opened_at FROM incidents WHERE service = ? AND status = 'open'").get(requirementService(id)) as IncidentRow | undefined;
   if (!open) return undefined;
-  db.prepare("UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
+  prepared(db, "UPDATE incidents SET status = 'resolved', resolved_at = ? WHERE id = ?").run(now, open.id);
   writeRow(INCIDENTS.name, open.id, { Status: "resolved", Resolved: iso(now), Duration: formatDuration(now - open.opened_at) });
   return { kind: "resolved", id: open.id, severity: open.severity, summary: open.summary, openedAt: open.opened_at };
 }
