@@ -122,7 +122,9 @@ export class EmbeddedServer implements DocSource {
       doc,
       transact: async (change) => {
         const before = Y.encodeStateVector(doc);
-        await connection.transact((d) => change(d as unknown as Y.Doc));
+        // Hocuspocus runs the callback outside a Yjs transaction, so every cell set would be an update of its
+        // own: clients would render a row half written (status down, old latency). One transaction per write.
+        await connection.transact((d) => (d as unknown as Y.Doc).transact(() => change(d as unknown as Y.Doc)));
         // The tracker's own writes are durable at once (the outbox marks a record sent only after this): the
         // change alone is appended now, and Hocuspocus writes the full state debounced.
         const update = Y.encodeStateAsUpdate(doc, before);
