@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
 import { validateAgentCard } from "../../src/probes/a2a/agent-card.ts";
-import { itReportsBrokenStates, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 describe("a2a probe", () => {
   let sim: Simulator;
@@ -35,18 +35,9 @@ describe("a2a probe", () => {
 
   itReportsBrokenStates(() => sim, target, "agent");
 
-  it("run() reports wrong-service when neither card location exists", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/no agent card at/);
-  });
+  itReportsWrongService(() => sim, target, "neither card location exists", /no agent card at/);
 
-  it("runProbe() turns a hung agent into down within the probe's timeout", async () => {
-    await sim.setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-  });
+  itReportsHungAsDown(() => sim, target, "agent");
 });
 
 /** The simulator only serves valid cards; this server serves whatever card a case needs. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 const PHI = "microsoft/Phi-3.5-mini-instruct";
 
@@ -36,12 +36,7 @@ describe("candle probe, mistral.rs", () => {
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when LM Studio answers on the shared port 1234", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/LM Studio/);
-  });
+  itReportsWrongService(() => sim, target, "LM Studio answers on the shared port 1234", /LM Studio/);
 
   itReportsHungAsDown(() => sim, target, "mistral.rs");
 });
@@ -65,12 +60,7 @@ describe("candle probe, candle-vllm", () => {
     expect(r).toMatchObject({ status: "up", models: { loaded: ["qwen3"], available: ["qwen3"] } });
   });
 
-  it("run() reports wrong-service when another OpenAI-compatible server answers", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/neither mistral\.rs nor candle-vllm/);
-  });
+  itReportsWrongService(() => sim, target, "another OpenAI-compatible server answers", /neither mistral\.rs nor candle-vllm/);
 
   itReportsBrokenStates(() => sim, target);
 });

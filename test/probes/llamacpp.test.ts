@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsStates, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 const MODEL = "LFM2-1.2B-Q4_K_M.gguf";
 
@@ -25,25 +25,15 @@ describe("llamacpp probe", () => {
     expect(r.metrics).toMatchObject({ "slots.total": 4, "slots.busy": 0 });
   });
 
-  it.each([
+  itReportsStates(() => sim, target, [
     { name: "loading (503 Loading model)", mode: "loading", models: [], status: "cold", detail: /loading its model/ },
     { name: "unloaded (the server sleeps)", mode: "unloaded", models: [], status: "cold", detail: /sleeping/ },
     { name: "it serves another model than expected", mode: "up", models: ["LFM2-2.6B"], status: "degraded", detail: /missing: LFM2-2.6B/ },
-  ] as const)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target({ models }));
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  ]);
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when whisper.cpp answers on the shared port", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/whisper\.cpp/);
-  });
+  itReportsWrongService(() => sim, target, "whisper.cpp answers on the shared port", /whisper\.cpp/);
 
   itReportsHungAsDown(() => sim, target, "llama-server");
 });

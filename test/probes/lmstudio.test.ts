@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsStates, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 const MODELS = ["qwen/qwen3-8b", "google/gemma-3-12b", "text-embedding-nomic-embed-text-v1.5"];
 
@@ -27,26 +27,16 @@ describe("lmstudio probe", () => {
     expect(r.metrics).toMatchObject({ "models.loaded": 1, "models.available": 3 });
   });
 
-  it.each([
+  itReportsStates(() => sim, target, [
     { name: "unloaded: no model loaded", mode: "unloaded", models: [], status: "cold", detail: /no model loaded/ },
     { name: "loading: the expected model is not loaded yet", mode: "loading", models: ["qwen/qwen3-8b"], status: "cold", detail: /not loaded: qwen\/qwen3-8b/ },
     { name: "the expected model is downloaded but not loaded", mode: "up", models: ["google/gemma-3-12b"], status: "cold", detail: /not loaded: google\/gemma-3-12b/ },
     { name: "the expected model is not downloaded", mode: "up", models: ["openai/gpt-oss-20b"], status: "degraded", detail: /missing: openai\/gpt-oss-20b/ },
-  ] as const)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target({ models }));
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  ]);
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when mistral.rs answers on the port (no greeting)", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/GET \/lmstudio-greeting answered 404.*not LM Studio/);
-  });
+  itReportsWrongService(() => sim, target, "mistral.rs answers on the port (no greeting)", /GET \/lmstudio-greeting answered 404.*not LM Studio/);
 
   itReportsHungAsDown(() => sim, target, "LM Studio");
 });

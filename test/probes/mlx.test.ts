@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 const MODEL = "mlx-community/Llama-3.2-3B-Instruct-4bit";
 
@@ -43,12 +43,7 @@ describe("mlx probe", () => {
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when llama.cpp answers /health without mlx's exact bytes", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/llama\.cpp/);
-  });
+  itReportsWrongService(() => sim, target, "llama.cpp answers /health without mlx's exact bytes", /llama\.cpp/);
 
   itReportsHungAsDown(() => sim, target, "mlx_lm.server");
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsStates, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 describe("ollama probe", () => {
   let sim: Simulator;
@@ -31,26 +31,16 @@ describe("ollama probe", () => {
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
-  it.each([
+  itReportsStates(() => sim, target, [
     { name: "nothing loaded and no expected model", mode: "unloaded", models: [], status: "cold", detail: /no model loaded/ },
     { name: "the expected model is available but not loaded", mode: "up", models: ["qwen2.5:7b"], status: "cold", detail: /not loaded: qwen2.5:7b/ },
     { name: "loading: nothing in /api/ps yet", mode: "loading", models: ["llama3.2"], status: "cold", detail: /not loaded: llama3.2/ },
     { name: "the expected model is not installed", mode: "up", models: ["phi4"], status: "degraded", detail: /missing: phi4/ },
-  ] as const)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target({ models }));
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  ]);
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when llama.cpp answers on Ollama's port", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/llama\.cpp/);
-  });
+  itReportsWrongService(() => sim, target, "llama.cpp answers on Ollama's port", /llama\.cpp/);
 
   itReportsHungAsDown(() => sim, target, "Ollama");
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsStates, probeOnce } from "./probe-once.ts";
 
 const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
@@ -26,16 +26,11 @@ describe("openai-compatible probe", () => {
     expect(r.detail).toMatch(/does not report loaded state/);
   });
 
-  it.each([
+  itReportsStates(() => sim, target, [
     { name: "the model is still loading (503)", mode: "loading", models: [], status: "cold", detail: /still loading/ },
     { name: "the expected model is not listed", mode: "up", models: ["mistralai/Mistral-7B"], status: "degraded", detail: /missing: mistralai\/Mistral-7B/ },
     { name: "LM Studio took the port and lacks the expected model", mode: "wrong-service", models: [MODEL], status: "degraded", detail: /missing: meta-llama/ },
-  ] as const)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
-    await sim.setMode(mode);
-    const r = await probeOnce(target({ models }));
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  ]);
 
   itReportsBrokenStates(() => sim, target);
 

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { Simulator } from "../../scripts/simulators/index.ts";
+import type { Simulator, SimulatorMode } from "../../scripts/simulators/index.ts";
 import { ServiceSchema, type ServiceConfig } from "../../src/config/schema.ts";
 import type { ProbeResult } from "../../src/probes/probe-kind.ts";
 import { runProbe } from "../../src/probes/run-probe.ts";
@@ -48,5 +48,34 @@ export function itReportsHungAsDown(sim: SimulatorRef, target: () => Record<stri
     const r = await probeOnce(target(), 400);
     expect(r.status).toBe("down");
     expect(r.detail).toMatch(/no answer within 400 ms/);
+  });
+}
+
+/** One state of a kind's own: the simulator's mode, the models the probe expects (if any), and what it must report. */
+export interface StateCase {
+  name: string;
+  mode: SimulatorMode;
+  models?: readonly string[];
+  status: string;
+  detail: RegExp;
+}
+
+/** Registers one test per case: the simulator switched to its mode, one probe expecting the case's models. */
+export function itReportsStates(sim: SimulatorRef, target: (extra?: Record<string, unknown>) => Record<string, unknown>, cases: readonly StateCase[]): void {
+  it.each(cases)("run() reports $status when $name", async ({ mode, models, status, detail }) => {
+    await sim().setMode(mode);
+    const r = await probeOnce(target(models === undefined ? undefined : { models }));
+    expect(r.status).toBe(status);
+    expect(r.detail).toMatch(detail);
+  });
+}
+
+/** Registers the test that another server answering in the simulator's place is wrong-service, never up. */
+export function itReportsWrongService(sim: SimulatorRef, target: () => Record<string, unknown>, when: string, detail?: RegExp): void {
+  it(`run() reports wrong-service when ${when}`, async () => {
+    await sim().setMode("wrong-service");
+    const r = await probeOnce(target());
+    expect(r.status).toBe("wrong-service");
+    if (detail) expect(r.detail).toMatch(detail);
   });
 }

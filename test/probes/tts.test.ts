@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { BROKEN_STATES, itReportsHungAsDown, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 /** Each test gets its own service name, so the synthesis cache of one does not answer for another. */
 let serial = 0;
@@ -44,11 +44,7 @@ describe("tts probe, OpenAI /v1/audio/speech", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it("run() reports wrong-service when a KServe server answers the speech route with 404", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-  });
+  itReportsWrongService(() => sim, target, "a KServe server answers the speech route with 404");
 
   it("run() synthesises once per synthesisEvery and checks /health in between", async () => {
     const t = target({ synthesisEvery: "1h" });
@@ -109,11 +105,7 @@ describe("tts probe, Nari Dia Gradio app", () => {
     expect(r.detail).toMatch(detail);
   });
 
-  it("run() reports wrong-service when AUTOMATIC1111 answers on the shared Gradio port", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-  });
+  itReportsWrongService(() => sim, target, "AUTOMATIC1111 answers on the shared Gradio port");
 
   it("run() checks /gradio_api/info between syntheses and keeps the last verdict", async () => {
     const t = target({ synthesisEvery: "1h" });

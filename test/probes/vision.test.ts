@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator, type SimulatorKind } from "../../scripts/simulators/index.ts";
-import { BROKEN_STATES, itReportsBrokenStates, probeOnce } from "./probe-once.ts";
+import { BROKEN_STATES, itReportsBrokenStates, itReportsHungAsDown, itReportsStates, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 /** One simulator per API; every case of every API shares this lifecycle. */
 function withSimulator(kind: SimulatorKind): { sim: () => Simulator } {
@@ -46,18 +46,9 @@ describe("vision probe, OpenAI vision chat", () => {
 
   itReportsBrokenStates(sim, target);
 
-  it("run() reports wrong-service when mlx_lm.server (text only) answers on the port", async () => {
-    await sim().setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/mlx_lm\.server/);
-  });
+  itReportsWrongService(sim, target, "mlx_lm.server (text only) answers on the port", /mlx_lm\.server/);
 
-  it("runProbe() turns a hung vision server into down within the probe's timeout", async () => {
-    await sim().setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-  });
+  itReportsHungAsDown(sim, target, "vision server");
 });
 
 describe("vision probe, Triton/KServe v2", () => {
@@ -69,15 +60,10 @@ describe("vision probe, Triton/KServe v2", () => {
     expect(r).toMatchObject({ status: "up", version: "triton 2.50.0", models: { loaded: ["yolov8n", "clip"], available: ["yolov8n", "clip"] } });
   });
 
-  it.each([
+  itReportsStates(sim, target, [
     { name: "the server is live but not ready", mode: "loading", status: "cold", detail: /live but not ready \(GET \/v2\/health\/ready answered 400\)/ },
     { name: "the model is not ready", mode: "unloaded", status: "cold", detail: /model not ready: yolov8n/ },
-  ] as const)("run() reports $status when $name", async ({ mode, status, detail }) => {
-    await sim().setMode(mode);
-    const r = await probeOnce(target());
-    expect(r.status).toBe(status);
-    expect(r.detail).toMatch(detail);
-  });
+  ]);
 
   it("run() reports cold for a model the repository does not have", async () => {
     const r = await probeOnce(target({ model: "resnet50" }));
@@ -87,18 +73,9 @@ describe("vision probe, Triton/KServe v2", () => {
 
   itReportsBrokenStates(sim, target);
 
-  it("run() reports wrong-service when a speech server answers on port 8000", async () => {
-    await sim().setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/GET \/v2 answered 404/);
-  });
+  itReportsWrongService(sim, target, "a speech server answers on port 8000", /GET \/v2 answered 404/);
 
-  it("runProbe() turns a hung Triton into down within the probe's timeout", async () => {
-    await sim().setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-  });
+  itReportsHungAsDown(sim, target, "Triton");
 });
 
 describe("vision probe, AUTOMATIC1111", () => {
@@ -138,11 +115,7 @@ describe("vision probe, AUTOMATIC1111", () => {
     expect(r.detail).toMatch(/start it with --api/);
   });
 
-  it("runProbe() turns a hung AUTOMATIC1111 into down within the probe's timeout", async () => {
-    await sim().setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-  });
+  itReportsHungAsDown(sim, target, "AUTOMATIC1111");
 });
 
 describe("vision probe, ComfyUI", () => {
@@ -164,15 +137,7 @@ describe("vision probe, ComfyUI", () => {
 
   itReportsBrokenStates(sim, target);
 
-  it("run() reports wrong-service when AUTOMATIC1111 answers instead", async () => {
-    await sim().setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-  });
+  itReportsWrongService(sim, target, "AUTOMATIC1111 answers instead");
 
-  it("runProbe() turns a hung ComfyUI into down within the probe's timeout", async () => {
-    await sim().setMode("hung");
-    const r = await probeOnce(target(), 400);
-    expect(r.status).toBe("down");
-  });
+  itReportsHungAsDown(sim, target, "ComfyUI");
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { itReportsBrokenStates, itReportsHungAsDown, probeOnce } from "./probe-once.ts";
+import { itReportsBrokenStates, itReportsHungAsDown, itReportsWrongService, probeOnce } from "./probe-once.ts";
 
 describe("whisper probe, whisper.cpp server", () => {
   let sim: Simulator;
@@ -32,12 +32,7 @@ describe("whisper probe, whisper.cpp server", () => {
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when mlx_lm.server answers /health on the shared port", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/mlx_lm\.server/);
-  });
+  itReportsWrongService(() => sim, target, "mlx_lm.server answers /health on the shared port", /mlx_lm\.server/);
 
   itReportsHungAsDown(() => sim, target, "whisper.cpp");
 });
@@ -92,12 +87,7 @@ describe("whisper probe, OpenAI-compatible transcription", () => {
 
   itReportsBrokenStates(() => sim, target);
 
-  it("run() reports wrong-service when a KServe server answers the transcription route with 404", async () => {
-    await sim.setMode("wrong-service");
-    const r = await probeOnce(target());
-    expect(r.status).toBe("wrong-service");
-    expect(r.detail).toMatch(/answered 404/);
-  });
+  itReportsWrongService(() => sim, target, "a KServe server answers the transcription route with 404", /answered 404/);
 
   itReportsHungAsDown(() => sim, target, "transcription");
 });
