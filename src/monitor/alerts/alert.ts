@@ -27,15 +27,8 @@ export interface Alert {
 }
 
 /** What a template sees for one alert: every value preformatted, and `json.*` the same values JSON-encoded. */
-export interface AlertView {
-  kind: AlertKind;
+export interface AlertView extends Pick<Alert, "kind" | "service" | "incidentId" | "incidentKind" | "severity" | "summary" | "detail"> {
   title: string;
-  service: string;
-  incidentId: string;
-  incidentKind: IncidentKind;
-  severity: Severity;
-  summary: string;
-  detail: string;
   at: string;
   opened: string;
   duration: string;
