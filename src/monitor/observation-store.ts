@@ -1,6 +1,7 @@
 import type { ServiceConfig } from "../config/schema.ts";
 import { isFailure, type ProbeResult, type ProbeStatus } from "../probes/probe-kind.ts";
 import type { Db } from "../store/open-store.ts";
+import { FAILURE_STATUSES_SQL } from "../evidence/metrics/store-query.ts";
 import { ensureMonitorTables } from "./monitor-tables.ts";
 import { median, percentile } from "./percentile.ts";
 
@@ -35,7 +36,7 @@ export class ObservationStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       counts: db.prepare(
-        `SELECT count(*) AS checks, coalesce(sum(status IN ('down', 'wrong-service')), 0) AS failures
+        `SELECT count(*) AS checks, coalesce(sum(status IN ${FAILURE_STATUSES_SQL}), 0) AS failures
          FROM observations WHERE service = ? AND at >= ? AND at < ?`,
       ),
       window: db.prepare(`SELECT status, latency_ms AS latencyMs, detail, at FROM observations WHERE service = ? AND at >= ? AND at < ? ORDER BY at`),
