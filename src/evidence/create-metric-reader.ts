@@ -3,7 +3,7 @@ import type { Db } from "../store/open-store.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { Criterion } from "./criterion.ts";
 import { noData, type MetricReading } from "./metrics/metric.ts";
-import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
+import { METRICS } from "./metrics/registry.ts";
 
 /** Readings of criteria at one instant, each taken once. */
 export interface MetricReader {
@@ -20,7 +20,7 @@ const keyOf = (c: Criterion): string => `${c.metric}\u0000${c.args.map((a) => a.
  * many requirements share criteria; make a new reader for each evaluation pass. A failing query (a store
  * written by a newer tracker, a locked file) is no data with the error as the reason, never a crash.
  */
-export function createMetricReader(db: Db, config: Config, now: number, metrics: MetricRegistry = METRICS): MetricReader {
+export function createMetricReader(db: Db, config: Config, now: number): MetricReader {
   const memo = new Map<string, Promise<MetricReading>>();
   const done = new Map<string, MetricReading>();
   return {
@@ -28,7 +28,7 @@ export function createMetricReader(db: Db, config: Config, now: number, metrics:
       const key = keyOf(c);
       let pending = memo.get(key);
       if (!pending) {
-        const def = metrics.get(c.metric);
+        const def = METRICS.get(c.metric);
         pending = (async (): Promise<MetricReading> => {
           if (!def) return noData(`unknown metric ${c.metric}`);
           try {

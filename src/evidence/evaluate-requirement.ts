@@ -4,7 +4,7 @@ import { formatParseError, type Criterion, type ParseError } from "./criterion.t
 import { maxEvidenceAge } from "./evidence-age.ts";
 import { judgeCriterion, type CriterionEvaluation, type CriterionResult } from "./judge-criterion.ts";
 import type { MetricDef, MetricReading } from "./metrics/metric.ts";
-import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
+import { METRICS } from "./metrics/registry.ts";
 import { parseCriteria } from "./parse-criteria.ts";
 
 /** A requirement as the engine reads it from the Requirements database. */
@@ -60,18 +60,16 @@ export function decideStatus(errors: readonly ParseError[], results: readonly { 
 export interface EvaluateOptions {
   config: Pick<Config, "probe" | "services">;
   now: number;
-  metrics?: MetricRegistry;
 }
 
 /** Parses the criteria and judges each from the readings `read` returns: pure given those readings. */
 export function evaluateRequirement(input: RequirementInput, read: (c: Criterion) => MetricReading, options: EvaluateOptions): RequirementEvaluation {
-  const metrics = options.metrics ?? METRICS;
-  const parsed = parseCriteria(input.criteria, { metrics, services: options.config.services.map((s) => s.name) });
+  const parsed = parseCriteria(input.criteria, { services: options.config.services.map((s) => s.name) });
   const criteria =
     parsed.errors.length > 0
       ? []
       : parsed.criteria.map((c) => {
-          const def = metrics.get(c.metric)!;
+          const def = METRICS.get(c.metric)!;
           const reading = read(c);
           const services = reading.services ?? serviceArgs(c, def);
           return judgeCriterion(c, def, reading, options.now, maxEvidenceAge(def.source, services, options.config, c.windowMs));

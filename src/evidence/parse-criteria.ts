@@ -2,14 +2,12 @@ import { parseDuration } from "../shared/duration.ts";
 import { COMPARISON_OPS, type Comparison, type ComparisonOp, type Criterion, type CriterionArg, type ParseError, type ParseResult } from "./criterion.ts";
 import { ALERT_KINDS } from "../monitor/alerts/alert.ts";
 import { metricSignature, type ArgSpec, type MetricDef } from "./metrics/metric.ts";
-import { METRICS, type MetricRegistry } from "./metrics/registry.ts";
+import { METRICS } from "./metrics/registry.ts";
 import { nearest } from "./nearest.ts";
 import { KNOWN_UNITS, UNIT_FACTORS, UNIT_KIND_NAMES, unitHint, type UnitKind } from "./units.ts";
 
 /** What the parser checks arguments against. */
 export interface ParseCriteriaOptions {
-  /** The metrics known; the built-in registry by default. */
-  metrics?: MetricRegistry;
   /** The configured service names; when given, a service argument must be one of them. */
   services?: readonly string[];
 }
@@ -30,7 +28,6 @@ const EXAMPLES: Record<UnitKind, string> = { time: "< 500ms", percent: ">= 99%",
  * Every problem is reported with its 1-based line and column, one per line; parsing never throws.
  */
 export function parseCriteria(text: string, options: ParseCriteriaOptions = {}): ParseResult {
-  const metrics = options.metrics ?? METRICS;
   const criteria: Criterion[] = [];
   const errors: ParseError[] = [];
   String(text)
@@ -38,7 +35,7 @@ export function parseCriteria(text: string, options: ParseCriteriaOptions = {}):
     .forEach((source, i) => {
       const line = i + 1;
       try {
-        const c = new LineParser(source, line, metrics, options.services).parse();
+        const c = new LineParser(source, line, options.services).parse();
         if (c) criteria.push(c);
       } catch (err) {
         if (err instanceof LineError) errors.push({ line, column: err.column, message: err.message });
@@ -64,7 +61,6 @@ class LineParser {
   constructor(
     private readonly src: string,
     private readonly line: number,
-    private readonly metrics: MetricRegistry,
     private readonly services: readonly string[] | undefined,
   ) {}
 
@@ -123,8 +119,8 @@ class LineParser {
     const m = /^[A-Za-z0-9_.]+/.exec(this.rest());
     if (!m) throw this.error(`expected a metric name, e.g. availability(mlx) >= 99% over 24h${this.atEnd() ? "" : `; got "${this.src[this.pos]}"`}`);
     this.pos += m[0].length;
-    const def = this.metrics.get(m[0]);
-    if (!def) throw new LineError(start, `unknown metric "${m[0]}"; did you mean "${nearest(m[0], this.metrics.keys())}"?`);
+    const def = METRICS.get(m[0]);
+    if (!def) throw new LineError(start, `unknown metric "${m[0]}"; did you mean "${nearest(m[0], METRICS.keys())}"?`);
     return def;
   }
 
