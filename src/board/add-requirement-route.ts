@@ -1,30 +1,24 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { sendJson } from "../http/http-server.ts";
+import { GENERIC_TEMPLATES, type NewRequirementInput } from "../requirements/catalog.ts";
+import { DuplicateRequirementError } from "../requirements/duplicate-requirement-error.ts";
+import { REQUIREMENT_ID } from "../requirements/requirement.ts";
 import { TrackerError, errorMessage } from "../shared/errors.ts";
 import type { Logger } from "../shared/logger.ts";
-import { REQUIREMENTS } from "../workspace/databases.ts";
-import type { Workspace } from "../workspace/workspace.ts";
 import { BodyError, readJsonBody } from "./read-json-body.ts";
 
-/** The generic templates a requirement can be added from (templates/requirements/<name>.md.hbs). */
-export const REQUIREMENT_TEMPLATES = ["ai-service", "service-health"] as const;
+/** The board's name for what the add form sends; tests and fixtures stand in for `add` with it. */
+export type { NewRequirementInput as NewRequirement } from "../requirements/catalog.ts";
 
-export interface NewRequirement {
-  template: (typeof REQUIREMENT_TEMPLATES)[number];
-  id: string;
-  title: string;
-  service: string;
-}
-
-/** Adds a requirement to the catalog and the workspace; the requirements module provides it. */
-export type AddRequirement = (input: NewRequirement) => Promise<void>;
+/** Adds a requirement to the catalog and the workspace; the requirements module provides it and refuses a taken id with DuplicateRequirementError. */
+export type AddRequirement = (input: NewRequirementInput) => Promise<void>;
 
 export function newRequirementSchema(services: readonly string[]) {
   return z.object({
-    id: z.string().trim().regex(/^[A-Z][A-Z0-9]*-\d{3,}$/, 'an id like "FR-006"'),
+    id: z.string().trim().regex(REQUIREMENT_ID, 'an id like "FR-006"'),
     title: z.string().trim().min(1, "must not be empty").max(200, "at most 200 characters"),
-    template: z.enum(REQUIREMENT_TEMPLATES, { error: `one of ${REQUIREMENT_TEMPLATES.join(", ")}` }),
+    template: z.enum(GENERIC_TEMPLATES, { error: `one of ${GENERIC_TEMPLATES.join(", ")}` }),
     service: z
       .string()
       .trim()
@@ -35,11 +29,10 @@ export function newRequirementSchema(services: readonly string[]) {
 export interface AddRequirementRouteOptions {
   add?: AddRequirement;
   services: readonly string[];
-  workspace: Workspace;
   logger: Logger;
 }
 
-/** POST /board/api/requirements: validates the form, refuses an id already on the board, then calls `add`. */
+/** POST /board/api/requirements: validates the form, then calls `add`, which refuses an id already on the board. */
 export async function handleAddRequirement(req: IncomingMessage, res: ServerResponse, options: AddRequirementRouteOptions): Promise<void> {
   if (!options.add) {
     sendJson(res, 501, { error: { message: "adding requirements from a template is not available in this tracker" } });
@@ -62,14 +55,13 @@ export async function handleAddRequirement(req: IncomingMessage, res: ServerResp
     return;
   }
   const input = parsed.data;
-  const existing = await options.workspace.readRows(REQUIREMENTS.name).catch(() => []);
-  if (existing.some((r) => r.key === input.id)) {
-    sendJson(res, 409, { error: { message: `id: ${input.id} is already a requirement`, field: "id" } });
-    return;
-  }
   try {
     await options.add(input);
   } catch (err) {
+    if (err instanceof DuplicateRequirementError) {
+      sendJson(res, 409, { error: { message: `id: ${input.id} is already a requirement`, field: err.field } });
+      return;
+    }
     if (err instanceof TrackerError && err.exitCode === 2) {
       sendJson(res, 400, { error: { message: err.message } });
       return;

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { AppDeps } from "../app-deps.ts";
 import { sendJson, type RouteHandler } from "../http/http-server.ts";
+import { GENERIC_TEMPLATES } from "../requirements/catalog.ts";
 import { PRIORITIES } from "../workspace/databases.ts";
-import { handleAddRequirement, REQUIREMENT_TEMPLATES, type AddRequirement } from "./add-requirement-route.ts";
+import { handleAddRequirement, type AddRequirement } from "./add-requirement-route.ts";
 import { BoardAssets, type Asset } from "./board-assets.ts";
 import { browserWorkspaceUrl, contentSecurityPolicy } from "./content-security-policy.ts";
 import type { BoardConfig } from "./public/board-types.ts";
@@ -101,7 +102,7 @@ export function createBoard(deps: BoardDeps): Board {
           ...(live ? { workspace: { url: browserWorkspaceUrl(deps.workspaceUrl!, req.headers.host), ...(workspaceToken ? { token: workspaceToken } : {}) } } : {}),
           editableFields: live ? [...EDITABLE_FIELDS] : [],
           priorities: [...PRIORITIES],
-          templates: deps.addRequirement ? [...REQUIREMENT_TEMPLATES] : [],
+          templates: deps.addRequirement ? [...GENERIC_TEMPLATES] : [],
           services,
           seriesHours: 24,
           seriesRefreshMs: 60_000,
@@ -132,7 +133,7 @@ export function createBoard(deps: BoardDeps): Board {
       }
       case "/board/api/requirements":
         if (!allow(req, res, "POST")) return true;
-        await handleAddRequirement(req, res, { add: deps.addRequirement, services, workspace: deps.workspace, logger: log });
+        await handleAddRequirement(req, res, { add: deps.addRequirement, services, logger: log });
         return true;
       default:
         sendJson(res, 404, { error: { message: `no board endpoint ${url.pathname}` } });

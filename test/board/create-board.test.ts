@@ -5,6 +5,7 @@ import type { NewRequirement } from "../../src/board/add-requirement-route.ts";
 import { createBoard, type BoardDeps } from "../../src/board/create-board.ts";
 import type { BoardConfig, BoardSnapshot, SeriesResponse } from "../../src/board/public/board-types.ts";
 import { parseConfig } from "../../src/config/parse-config.ts";
+import { DuplicateRequirementError } from "../../src/requirements/duplicate-requirement-error.ts";
 import { startHttpServer, type RunningHttpServer } from "../../src/http/http-server.ts";
 import { TrackerError } from "../../src/shared/errors.ts";
 import { silentLogger } from "../../src/shared/logger.ts";
@@ -58,6 +59,8 @@ describe("createBoard()", () => {
         failNext = undefined;
         throw err;
       }
+      // Refuses a taken id as the catalog's addRequirement does; the route answers 409 from that error.
+      if ((await ws.readRows("Requirements")).some((r) => r.key === input.id)) throw new DuplicateRequirementError(input.id);
       added.push(input);
     };
     const asAppflowy: Workspace = Object.assign(Object.create(ws) as Workspace, { kind: "appflowy" as const });
