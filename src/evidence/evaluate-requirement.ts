@@ -1,6 +1,6 @@
 import type { Config } from "../config/schema.ts";
 import type { RequirementStatus } from "../workspace/databases.ts";
-import { formatParseError, type Criterion, type ParseError } from "./criterion.ts";
+import { formatParseError, type Criterion, type ParseError, type ParseResult } from "./criterion.ts";
 import { maxEvidenceAge } from "./evidence-age.ts";
 import { judgeCriterion, type CriterionEvaluation, type CriterionResult } from "./judge-criterion.ts";
 import type { MetricDef, MetricReading } from "./metrics/metric.ts";
@@ -64,7 +64,11 @@ export interface EvaluateOptions {
 
 /** Parses the criteria and judges each from the readings `read` returns: pure given those readings. */
 export function evaluateRequirement(input: RequirementInput, read: (c: Criterion) => MetricReading, options: EvaluateOptions): RequirementEvaluation {
-  const parsed = parseCriteria(input.criteria, { services: options.config.services.map((s) => s.name) });
+  return judgeParsed(input, parseCriteria(input.criteria, { services: options.config.services.map((s) => s.name) }), read, options);
+}
+
+/** Judges criteria already parsed from `input.criteria`, so a caller that parsed them to take readings need not parse again. */
+export function judgeParsed(input: RequirementInput, parsed: ParseResult, read: (c: Criterion) => MetricReading, options: EvaluateOptions): RequirementEvaluation {
   const criteria =
     parsed.errors.length > 0
       ? []

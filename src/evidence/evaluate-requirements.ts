@@ -1,7 +1,7 @@
 import type { Config } from "../config/schema.ts";
 import type { Db } from "../store/open-store.ts";
 import { createMetricReader } from "./create-metric-reader.ts";
-import { evaluateRequirement, type RequirementEvaluation, type RequirementInput } from "./evaluate-requirement.ts";
+import { judgeParsed, type RequirementEvaluation, type RequirementInput } from "./evaluate-requirement.ts";
 import { parseCriteria } from "./parse-criteria.ts";
 
 /**
@@ -16,7 +16,7 @@ export async function evaluateRequirements(inputs: readonly RequirementInput[], 
   for (const input of inputs) {
     const parsed = parseCriteria(input.criteria, { services });
     if (parsed.errors.length === 0) for (const c of parsed.criteria) await reader.load(c);
-    out.push(evaluateRequirement(input, reader.get, { config: deps.config, now }));
+    out.push(judgeParsed(input, parsed, reader.get, { config: deps.config, now }));
   }
   return out;
 }
