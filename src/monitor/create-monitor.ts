@@ -12,7 +12,6 @@ import type { PageSpec } from "../workspace/workspace.ts";
 import { SERVICES } from "../workspace/databases.ts";
 import type { Alert } from "./alerts/alert.ts";
 import { AlertDispatcher } from "./alerts/alert-dispatcher.ts";
-import { AlertTemplates } from "./alerts/alert-templates.ts";
 import { runBenchmarks, type BenchmarkRun } from "./benchmarks/run-benchmarks.ts";
 import { downInfo, performanceReading, resourceReadings } from "./conditions.ts";
 import { HealthRollups } from "./health-rollups.ts";
@@ -29,16 +28,12 @@ import type { runCommand } from "./restart/run-command.ts";
 import { serviceCells } from "./service-row.ts";
 
 export interface MonitorOptions {
-  /** Shared with the router's metrics; the monitor creates its own when left out. */
-  registry?: Registry;
   /** prom-client's process metrics (CPU, memory, event loop) on /metrics; on by default. */
   defaultMetrics?: boolean;
   /** Tests drive the monitor with synthetic results through this; the real runProbe otherwise. */
   runProbe?: (target: ServiceConfig, deps: RunProbeDeps) => Promise<ProbeResult>;
   /** Tests replace the restart command runner; execFile otherwise. */
   runCommand?: typeof runCommand;
-  /** Another templates/alerts folder (tests). */
-  alertTemplatesDir?: string;
 }
 
 export interface Monitor extends Service {
@@ -74,14 +69,13 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
   const log = logger.child({ module: "monitor" });
   const observations = new ObservationStore(store);
   const conditions = new ConditionStore(store);
-  const metrics = new MonitorMetrics({ registry: options.registry, store, defaultMetrics: options.defaultMetrics });
+  const metrics = new MonitorMetrics({ store, defaultMetrics: options.defaultMetrics });
   const alerts = new AlertDispatcher({
     config: config.alerts,
     store,
     fetch: deps.fetch,
     logger,
     now: deps.now,
-    templates: new AlertTemplates(options.alertTemplatesDir),
     onAttempt: (kind, channel, delivered) => metrics.delivery(kind, channel, delivered),
   });
   const incidents = new IncidentManager({

@@ -7,8 +7,6 @@ import type { Db } from "../store/open-store.ts";
 const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 export interface MonitorMetricsOptions {
-  /** Shared with other concerns (the router adds its own metrics to it); a new one when left out. */
-  registry?: Registry;
   /** Read at scrape time for the open-incidents gauge. */
   store: Db;
   /** Process CPU, memory, event loop lag (prom-client defaults), prefixed ai_tracker_. */
@@ -17,7 +15,7 @@ export interface MonitorMetricsOptions {
 
 /** The monitor's Prometheus metrics, in a registry of the tracker's own (never prom-client's global one). */
 export class MonitorMetrics {
-  readonly registry: Registry;
+  readonly registry = new Registry();
   private readonly up: Gauge<"service" | "kind">;
   private readonly status: Gauge<"service" | "kind" | "status">;
   private readonly latency: Histogram<"service">;
@@ -26,7 +24,7 @@ export class MonitorMetrics {
   private readonly deliveries: Counter<"kind" | "channel" | "outcome">;
 
   constructor(options: MonitorMetricsOptions) {
-    const registers = [(this.registry = options.registry ?? new Registry())];
+    const registers = [this.registry];
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: "ai_tracker_", eventLoopMonitoringPrecision: 100 });
     this.up = new Gauge({ name: "ai_tracker_service_up", help: "1 when the service answered its last probe (up, cold or degraded), 0 when down or the wrong service", labelNames: ["service", "kind"], registers });
     this.status = new Gauge({ name: "ai_tracker_service_status", help: "1 for the status of the service's last probe, 0 for the others", labelNames: ["service", "kind", "status"], registers });

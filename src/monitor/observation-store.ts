@@ -40,7 +40,6 @@ export class ObservationStore {
          FROM observations WHERE service = ? AND at >= ? AND at < ?`,
       ),
       window: db.prepare(`SELECT status, latency_ms AS latencyMs, detail, at FROM observations WHERE service = ? AND at >= ? AND at < ? ORDER BY at`),
-      last: db.prepare(`SELECT status FROM observations WHERE service = ? ORDER BY at DESC LIMIT 1`),
       pending: db.prepare(
         `SELECT o.service AS service, (o.at - o.at % @w) AS windowStart
          FROM observations o
@@ -102,10 +101,6 @@ export class ObservationStore {
       worstStatus: worst.status,
       worstDetail: worst.status === "up" ? "" : worst.detail,
     };
-  }
-
-  lastStatus(service: string): ProbeStatus | undefined {
-    return (this.stmts.last.get(service) as { status: ProbeStatus } | undefined)?.status;
   }
 
   /** Windows in [from, to) with observations but no rollup yet, oldest first. */

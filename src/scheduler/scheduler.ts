@@ -133,11 +133,6 @@ export class Scheduler implements Service {
     return this.skippedRuns;
   }
 
-  /** The signal handed to probes and jobs; aborted by stop(). */
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
   private arm(slot: Slot, delayMs: number): void {
     if (this.stopped) return;
     slot.timer = setTimeout(() => {

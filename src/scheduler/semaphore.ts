@@ -23,11 +23,6 @@ export class Semaphore {
     else this.available++;
   }
 
-  /** Callers waiting for a slot. */
-  get waiters(): number {
-    return this.waiting.length;
-  }
-
   cancelWaiting(): void {
     for (const w of this.waiting.splice(0)) w(false);
   }

@@ -14,7 +14,6 @@ export interface AlertDispatcherOptions {
   fetch: typeof fetch;
   logger: Logger;
   now: () => number;
-  templates?: AlertTemplates;
   /** Called after every delivery attempt (for /metrics). */
   onAttempt?(kind: AlertKind, channel: "log" | "webhook", delivered: boolean): void;
 }
@@ -74,7 +73,7 @@ const MAX_BACKOFF_MS = 10 * 60_000;
 export class AlertDispatcher {
   private readonly o: AlertDispatcherOptions;
   private readonly log: Logger;
-  private readonly templates: AlertTemplates;
+  private readonly templates = new AlertTemplates();
   private readonly insert;
   private readonly q;
   private readonly groups = new Map<AlertKind, { alerts: Alert[]; timer: NodeJS.Timeout }>();
@@ -91,7 +90,6 @@ export class AlertDispatcher {
   constructor(options: AlertDispatcherOptions) {
     this.o = options;
     this.log = options.logger.child({ module: "alerts" });
-    this.templates = options.templates ?? new AlertTemplates();
     this.insert = options.store.prepare(`INSERT INTO alerts (kind, service, incident_id, channel, delivered, error, at) VALUES (?, ?, ?, ?, ?, ?, ?)`);
     options.store.exec(QUEUE_TABLE);
     this.q = {
@@ -161,11 +159,6 @@ export class AlertDispatcher {
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  /** Messages waiting in the queue (retries included). */
-  get queued(): number {
-    return this.queue.length;
   }
 
   /**

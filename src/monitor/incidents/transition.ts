@@ -28,10 +28,6 @@ export interface TransitionConfig {
 
 export const INITIAL_STATE: IncidentState = Object.freeze({ failures: 0, successes: 0, triggered: false, openedAt: null, notifiedAt: null });
 
-export function isOpen(state: IncidentState): boolean {
-  return state.triggered;
-}
-
 /**
  * Counters against thresholds (Gatus watchdog/alerting.go): `openAfter` failures in a row open, `resolveAfter`
  * successes in a row resolve, and while open a failure at least `remindEveryMs` after the last notice reminds.
