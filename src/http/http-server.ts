@@ -76,8 +76,14 @@ function authorised(header: string | undefined, expected: Buffer): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+export const JSON_TYPE = "application/json; charset=utf-8";
+
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+/** For a body already serialised (the router's dialect encoders write their own JSON). */
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(text) });
   res.end(text);
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { AppDeps } from "../app-deps.ts";
-import type { RouteHandler } from "../http/http-server.ts";
+import { sendJson, type RouteHandler } from "../http/http-server.ts";
 import { parseDuration } from "../shared/duration.ts";
 import type { Router } from "../router/create-router.ts";
 import { BodyError, readBody } from "../router/read-body.ts";
@@ -105,8 +105,5 @@ export function createPipelines(deps: PipelineDeps, router: Pick<Router, "route"
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
-  res.end(text);
+  if (!res.headersSent) sendJson(res, status, body);
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { RouteHandler } from "../http/http-server.ts";
+import { sendJson, sendJsonText, type RouteHandler } from "../http/http-server.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { BackendPool } from "./backend-pool.ts";
 import type { Dialect } from "./chat-types.ts";
 import { HttpSink } from "./chat-sink.ts";
 import { isCallError, parseCall } from "./parse-call.ts";
 import { BodyError, readBody } from "./read-body.ts";
-import { errorBody, JSON_TYPE, routeChat, type RouteDeps, type RouteReport } from "./route-request.ts";
+import { errorBody, routeChat, type RouteDeps, type RouteReport } from "./route-request.ts";
 import type { RunRecorder } from "./run-recorder.ts";
 
 export interface HttpApiDeps extends RouteDeps {
@@ -33,7 +33,7 @@ export function createHttpApi(deps: HttpApiDeps): RouteHandler {
       case "/api/tags":
         return listTags(deps.pool, res, startedAt).then(() => true);
       case "/api/version":
-        sendJson(res, 200, JSON.stringify({ version: "0.0.0-ai-tracker" }));
+        sendJson(res, 200, { version: "0.0.0-ai-tracker" });
         return true;
       default:
         if (url.pathname.startsWith("/v1/models/") && req.method === "GET") return getModel(deps.pool, res, decodeURIComponent(url.pathname.slice(11)), startedAt).then(() => true);
@@ -52,13 +52,13 @@ async function chat(deps: HttpApiDeps, dialect: Dialect, req: IncomingMessage, r
     const e = err instanceof BodyError ? err : new BodyError(400, String(err));
     // The rest of an oversized body is not worth reading: answer and close.
     res.setHeader("connection", "close");
-    sendJson(res, e.status, errorBody(dialect, e.status, e.message, null, e.status === 413 ? "body_too_large" : "bad_body"));
+    sendJsonText(res, e.status, errorBody(dialect, e.status, e.message, null, e.status === 413 ? "body_too_large" : "bad_body"));
     record(deps, dialect, at, t0, rejected(e.message), false);
     return;
   }
   const call = parseCall(dialect, raw);
   if (isCallError(call)) {
-    sendJson(res, 400, errorBody(dialect, 400, call.error, call.param, "invalid_request"));
+    sendJsonText(res, 400, errorBody(dialect, 400, call.error, call.param, "invalid_request"));
     record(deps, dialect, at, t0, rejected(call.error), false);
     return;
   }
@@ -103,17 +103,17 @@ async function listModels(pool: BackendPool, res: ServerResponse, startedAt: num
   const created = Math.floor(startedAt / 1000);
   const data = [{ id: "auto", object: "model", created, owned_by: "ai-tracker" }];
   for (const [id, backends] of pool.allModels()) data.push({ id, object: "model", created, owned_by: backends.join(",") });
-  sendJson(res, 200, JSON.stringify({ object: "list", data }));
+  sendJson(res, 200, { object: "list", data });
 }
 
 async function getModel(pool: BackendPool, res: ServerResponse, id: string, startedAt: number): Promise<void> {
   await pool.refreshStale();
   const backends = id === "auto" ? ["ai-tracker"] : pool.allModels().get(id);
   if (!backends) {
-    sendJson(res, 404, errorBody("openai", 404, `model "${id}" is not served by any backend`, "model", "model_not_found"));
+    sendJsonText(res, 404, errorBody("openai", 404, `model "${id}" is not served by any backend`, "model", "model_not_found"));
     return;
   }
-  sendJson(res, 200, JSON.stringify({ id, object: "model", created: Math.floor(startedAt / 1000), owned_by: backends.join(",") }));
+  sendJson(res, 200, { id, object: "model", created: Math.floor(startedAt / 1000), owned_by: backends.join(",") });
 }
 
 async function listTags(pool: BackendPool, res: ServerResponse, startedAt: number): Promise<void> {
@@ -121,16 +121,11 @@ async function listTags(pool: BackendPool, res: ServerResponse, startedAt: numbe
   const modified = new Date(startedAt).toISOString();
   const details = { parent_model: "", format: "", family: "", families: [], parameter_size: "", quantization_level: "" };
   const models = ["auto", ...pool.allModels().keys()].map((name) => ({ name, model: name, modified_at: modified, size: 0, digest: "", details }));
-  sendJson(res, 200, JSON.stringify({ models }));
+  sendJson(res, 200, { models });
 }
 
 function notAllowed(res: ServerResponse, dialect: Dialect, allow: string): true {
   res.setHeader("allow", allow);
-  sendJson(res, 405, errorBody(dialect, 405, `use ${allow}`));
+  sendJsonText(res, 405, errorBody(dialect, 405, `use ${allow}`));
   return true;
-}
-
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(body) });
-  res.end(body);
 }

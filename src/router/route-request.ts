@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
+import { JSON_TYPE } from "../http/http-server.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { BackendPool, Candidate, Plan } from "./backend-pool.ts";
 import { PlanError } from "./backend-pool.ts";
@@ -38,8 +39,6 @@ export interface RouteReport {
   /** For `auto`: the prompt's score and what added to it. */
   complexity?: Complexity;
 }
-
-export const JSON_TYPE = "application/json; charset=utf-8";
 
 /** The content type of a stream in a dialect. */
 export function streamType(d: Dialect): string {
