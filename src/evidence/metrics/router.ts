@@ -1,11 +1,9 @@
+import { backendRegistry } from "../../router/backends/registry.ts";
 import { parseDuration } from "../../shared/duration.ts";
 import { roundSignificant } from "../units.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
 import { FAILURE_STATUSES_SQL, SLICE_MS, prepared, slices, windowText } from "./store-query.ts";
 import { runPercentile, runSuccessRate } from "./run-queries.ts";
-
-/** The probe kinds that serve chat, when router.backends leaves the list to the config. */
-const LLM_KINDS = new Set(["ollama", "openai-compatible", "lmstudio", "mlx", "llamacpp", "candle"]);
 
 /** Per bucket (probe round): whether any backend was not failing; then the share of such buckets. */
 const roundsSql = (n: number): string => `SELECT count(*) AS rounds, coalesce(sum(ok), 0) AS up, max(latest) AS latest FROM (
@@ -18,7 +16,7 @@ const roundsSql = (n: number): string => `SELECT count(*) AS rounds, coalesce(su
  */
 async function queryRouterAvailability(ctx: QueryContext): Promise<MetricReading> {
   const backends =
-    ctx.args.length > 0 ? [...ctx.args] : (ctx.config.router.backends ?? ctx.config.services.filter((s) => LLM_KINDS.has(s.kind)).map((s) => s.name));
+    ctx.args.length > 0 ? [...ctx.args] : (ctx.config.router.backends ?? ctx.config.services.filter((s) => backendRegistry.has(s.kind)).map((s) => s.name));
   if (backends.length === 0) return noData("no router backends in the config");
   const byName = new Map(ctx.config.services.map((s) => [s.name, s] as const));
   const bucketMs = Math.max(...backends.map((b) => parseDuration(byName.get(b)?.interval ?? ctx.config.probe.interval) ?? 30_000));
