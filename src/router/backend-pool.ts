@@ -165,7 +165,7 @@ export class BackendPool {
     }
     let candidates = this.namedPicks(requested);
     if (candidates.length === 0) {
-      await Promise.all(this.backends.filter((b) => this.catalog.isStale(b.backend.name)).map((b) => this.catalog.refresh(b.backend.name)));
+      await this.refreshStale();
       candidates = this.namedPicks(requested);
     }
     if (candidates.length === 0) {
@@ -279,8 +279,8 @@ export class BackendPool {
     const now = this.o.now();
     if (plan.candidates.length === 1) {
       // One backend serves the model: nothing to rank, only whether it may be asked.
-      const c = plan.candidates[0]!;
-      const why = this.exclusion(c.pooled, now);
+      const b = plan.candidates[0]!.pooled;
+      const why = this.exclusion(b, this.health(b.backend.name, now), now);
       if (why === undefined) return plan;
       plan.skipped.push(why);
       plan.candidates = [];
@@ -289,19 +289,20 @@ export class BackendPool {
     for (const c of plan.candidates) {
       const b = c.pooled;
       const name = b.backend.name;
-      const why = this.exclusion(b, now);
+      const health = this.health(name, now);
+      const why = this.exclusion(b, health, now);
       if (why !== undefined) {
         plan.skipped.push(why);
         continue;
       }
-      const health = this.health(name, now) as BackendHealth;
       const w = b.stats.window(now);
       views.push({
         candidate: c,
         name,
         order: b.order,
         group: c.group ?? 0,
-        health,
+        // exclusion() has ruled out "wrong-service".
+        health: health as BackendHealth,
         inFlight: b.stats.inFlight,
         ewmaMs: b.stats.ewmaMs,
         failures: w.failures,
@@ -317,10 +318,10 @@ export class BackendPool {
     return plan;
   }
 
-  /** Why a backend must not be asked now, or undefined when it may be. */
-  private exclusion(b: PooledBackend, now: number): string | undefined {
+  /** Why a backend must not be asked now, or undefined when it may be. `health` is passed in because finish() ranks by it too. */
+  private exclusion(b: PooledBackend, health: BackendHealth | "wrong-service", now: number): string | undefined {
     const name = b.backend.name;
-    if (this.health(name, now) === "wrong-service") return `${name}: the monitor found another service at its address`;
+    if (health === "wrong-service") return `${name}: the monitor found another service at its address`;
     const memory = this.hostMemory(b, now);
     if (memory) return `${name}: ${memory}`;
     if (!canPass(b.breaker, now, this.breakerCfg)) return `${name}: circuit open`;
