@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Logger } from "../shared/logger.ts";
+import { probeResult } from "./shared/probe-result.ts";
 
 /** What a probe found. `wrong-service` means something answered, but not the service configured there. */
 export type ProbeStatus = "up" | "cold" | "degraded" | "down" | "wrong-service";
@@ -51,5 +52,5 @@ export interface ProbeKind<T extends { kind: string }> {
 
 /** A result with the common fields filled, for probes to spread their findings over. */
 export function emptyResult(status: ProbeStatus, detail: string): ProbeResult {
-  return { status, latencyMs: null, models: { loaded: [], available: [] }, version: null, detail, errors: [], metrics: {} };
+  return probeResult(status, detail);
 }
