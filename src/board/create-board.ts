@@ -11,6 +11,7 @@ import type { BoardConfig } from "./public/board-types.ts";
 import { readSnapshot, type RowUrl } from "./read-snapshot.ts";
 import { SeriesReader, seriesRange } from "./series.ts";
 import { serveSnapshotEvents } from "./snapshot-events.ts";
+import { SnapshotHub } from "./snapshot-hub.ts";
 
 /** Team-owned Requirements fields people may edit on the board. */
 export const EDITABLE_FIELDS = ["Description", "Criteria", "Owner", "Priority"] as const;
@@ -55,6 +56,7 @@ export function createBoard(deps: BoardDeps): Board {
   const workspaceToken = deps.config.workspace.kind === "local" ? deps.config.workspace.token : undefined;
   const series = new SeriesReader(deps.store);
   const snapshot = () => readSnapshot(deps.workspace, { rowUrl: deps.rowUrl, now: deps.now });
+  const hub = new SnapshotHub({ workspace: deps.workspace, read: snapshot, logger: log, refreshMs: deps.snapshotRefreshMs ?? 10_000 });
 
   const headersFor = (req: IncomingMessage): Record<string, string> => {
     const ws = live ? browserWorkspaceUrl(deps.workspaceUrl!, req.headers.host) : undefined;
@@ -116,7 +118,7 @@ export function createBoard(deps: BoardDeps): Board {
         return true;
       case "/board/api/events":
         if (!allow(req, res, "GET")) return true;
-        serveSnapshotEvents(req, res, { workspace: deps.workspace, read: snapshot, logger: log, refreshMs: deps.snapshotRefreshMs ?? 10_000, heartbeatMs: 15_000 });
+        serveSnapshotEvents(req, res, { hub, heartbeatMs: 15_000 });
         return true;
       case "/board/api/series": {
         if (!allow(req, res, "GET")) return true;
