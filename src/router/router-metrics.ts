@@ -8,12 +8,11 @@ const BREAKER_PHASES = ["closed", "open", "half-open"] as const;
  * Request counts and latencies per request live in the run records; these are the balancer's own inputs.
  */
 export function registerRouterMetrics(registry: Registry, snapshot: () => BackendSnapshot[]): void {
-  const labelNames = ["backend"] as const;
-  const gauge = (name: string, help: string, read: (b: BackendSnapshot) => number | null, extraLabels: string[] = []) =>
+  const gauge = (name: string, help: string, read: (b: BackendSnapshot) => number | null) =>
     new Gauge({
       name,
       help,
-      labelNames: [...labelNames, ...extraLabels],
+      labelNames: ["backend"],
       registers: [registry],
       collect() {
         this.reset();

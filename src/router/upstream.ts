@@ -11,8 +11,8 @@ export interface UpstreamTimeouts {
 }
 
 /**
- * Why a backend request failed. `beforeFirstByte` failures may be retried on another backend: nothing has
- * reached the client yet, and the backend produced nothing.
+ * Why a backend request failed. A failure before the response headers may be retried on another backend:
+ * nothing has reached the client yet, and the backend produced nothing.
  */
 export type UpstreamErrorCode = "cancelled" | "connect_failed" | "connect_timeout" | "first_byte_timeout" | "reset" | "idle_timeout" | "cut_short" | "too_large";
 
@@ -20,7 +20,6 @@ export class UpstreamError extends Error {
   constructor(
     readonly code: UpstreamErrorCode,
     message: string,
-    readonly beforeFirstByte: boolean,
   ) {
     super(message);
     this.name = "UpstreamError";
@@ -49,7 +48,7 @@ export function createAgent(protocol: "http:" | "https:", connectMs: number): ht
   const create = agent.createConnection.bind(agent) as (o: unknown, cb?: unknown) => Socket;
   (agent as unknown as { createConnection: typeof create }).createConnection = (o, cb) => {
     const socket = create(o, cb);
-    const timer = setTimeout(() => socket.destroy(new UpstreamError("connect_timeout", `no connection within ${connectMs} ms`, true)), connectMs);
+    const timer = setTimeout(() => socket.destroy(new UpstreamError("connect_timeout", `no connection within ${connectMs} ms`)), connectMs);
     socket.once(protocol === "https:" ? "secureConnect" : "connect", () => clearTimeout(timer));
     socket.once("close", () => clearTimeout(timer));
     return socket;
@@ -118,7 +117,7 @@ class UpstreamRequest implements PendingUpstream {
   }
 
   abort(): void {
-    this.fail(new UpstreamError("cancelled", "the client left", false));
+    this.fail(new UpstreamError("cancelled", "the client left"));
     this.req.destroy();
   }
 
@@ -144,12 +143,12 @@ class UpstreamRequest implements PendingUpstream {
     if (err instanceof UpstreamError) return this.fail(err);
     const code = err.code ?? "";
     const connect = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EHOSTUNREACH" || code === "ENETUNREACH" || code === "EAI_AGAIN";
-    this.fail(new UpstreamError(connect ? "connect_failed" : "reset", connect ? `cannot connect (${code})` : `connection failed (${code || err.message})`, true));
+    this.fail(new UpstreamError(connect ? "connect_failed" : "reset", connect ? `cannot connect (${code})` : `connection failed (${code || err.message})`));
   }
 }
 
 function firstByteTimedOut(r: UpstreamRequest): void {
-  r.fail(new UpstreamError("first_byte_timeout", `no answer within ${r.t.firstByteMs} ms`, true));
+  r.fail(new UpstreamError("first_byte_timeout", `no answer within ${r.t.firstByteMs} ms`));
 }
 
 /** Reads a whole answer with the idle timeout and a size cap; rejects with an UpstreamError. */
@@ -173,9 +172,9 @@ class BodyReader {
     this.timer = setTimeout(bodyStalled, idleMs, this);
     res.on("data", (chunk: Buffer) => this.onData(chunk));
     res.on("end", () => this.finish());
-    res.on("error", () => this.finish(new UpstreamError("cut_short", "the answer was cut short", false)));
+    res.on("error", () => this.finish(new UpstreamError("cut_short", "the answer was cut short")));
     res.on("close", () => {
-      if (!res.complete) this.finish(new UpstreamError("cut_short", "the answer was cut short", false));
+      if (!res.complete) this.finish(new UpstreamError("cut_short", "the answer was cut short"));
     });
   }
 
@@ -191,12 +190,12 @@ class BodyReader {
 
   private onData(chunk: Buffer): void {
     this.size += chunk.length;
-    if (this.size > this.maxBytes) return this.finish(new UpstreamError("too_large", `answer over ${this.maxBytes} bytes`, false));
+    if (this.size > this.maxBytes) return this.finish(new UpstreamError("too_large", `answer over ${this.maxBytes} bytes`));
     this.chunks.push(chunk);
     this.timer.refresh();
   }
 }
 
 function bodyStalled(r: BodyReader): void {
-  r.finish(new UpstreamError("idle_timeout", `answer stalled for ${r.idleMs} ms`, false));
+  r.finish(new UpstreamError("idle_timeout", `answer stalled for ${r.idleMs} ms`));
 }
