@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { describeIssue } from "../router/request-schemas.ts";
-import { guessImageMime } from "../router/dialects/images.ts";
+import { guessImageMime, imageToDataUrl } from "../router/dialects/images.ts";
 import { StageError } from "./stage-error.ts";
 
 export interface VoiceInput {
@@ -61,7 +61,7 @@ export async function parseVisionInput(contentType: string | undefined, body: Bu
     checkSize("image", bytes.length, maxImageBytes);
     const data = bytes.toString("base64");
     const model = form.get("model");
-    return { dataUrl: `data:${file.type || guessImageMime(data)};base64,${data}`, question: question.trim(), model: typeof model === "string" && model ? model : undefined };
+    return { dataUrl: imageToDataUrl({ mime: file.type || guessImageMime(data), data }), question: question.trim(), model: typeof model === "string" && model ? model : undefined };
   }
   const json = parseJson(body, VisionJsonSchema);
   const { mime, data } = splitDataUrl(json.image, "image");
@@ -69,7 +69,7 @@ export async function parseVisionInput(contentType: string | undefined, body: Bu
   const bytes = Math.floor((data.replace(/=+$/, "").length * 3) / 4);
   if (bytes === 0) throw new StageError("input", 400, "image: decodes to nothing");
   checkSize("image", bytes, maxImageBytes);
-  return { dataUrl: `data:${mime ?? guessImageMime(data)};base64,${data}`, question: json.question, model: json.model };
+  return { dataUrl: imageToDataUrl({ mime: mime ?? guessImageMime(data), data }), question: json.question, model: json.model };
 }
 
 function parseJson<T>(body: Buffer, schema: z.ZodType<T>): T {

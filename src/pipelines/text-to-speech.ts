@@ -1,3 +1,4 @@
+import { joinUrl } from "../probes/http/fetch-capped.ts";
 import type { TtsTarget } from "../probes/tts/schema.ts";
 import { serviceError } from "./stage-error.ts";
 
@@ -29,8 +30,7 @@ async function openAi(service: TtsTarget, text: string, fetchFn: typeof fetch, s
  * ending in `complete` (the outputs, the first being the audio file) or `error`.
  */
 async function gradio(service: TtsTarget, text: string, fetchFn: typeof fetch, signal: AbortSignal): Promise<Speech> {
-  const base = service.url.replace(/\/+$/, "");
-  const endpoint = `${base}/gradio_api/call/${service.gradioEndpoint}`;
+  const endpoint = joinUrl(service.url, `/gradio_api/call/${service.gradioEndpoint}`);
   // Dia reads speaker tags; a plain sentence is spoken by the first speaker.
   const script = /^\s*\[S\d\]/.test(text) ? text : `[S1] ${text}`;
   // Dia's generate_audio inputs in order: text, audio prompt text, audio prompt, max new tokens, CFG scale,
@@ -44,7 +44,7 @@ async function gradio(service: TtsTarget, text: string, fetchFn: typeof fetch, s
   if (!events.ok) throw new Error(await serviceError(events));
   const outputs = completeEvent(await events.text());
   const file = outputs[0] as { url?: unknown; path?: unknown } | string | null;
-  const url = typeof file === "string" ? file : typeof file?.url === "string" ? file.url : typeof file?.path === "string" ? `${base}/gradio_api/file=${file.path}` : undefined;
+  const url = typeof file === "string" ? file : typeof file?.url === "string" ? file.url : typeof file?.path === "string" ? joinUrl(service.url, `/gradio_api/file=${file.path}`) : undefined;
   if (!url) throw new Error("the Gradio answer has no audio file");
   const audio = await fetchFn(url, { signal });
   if (!audio.ok) throw new Error(`audio file: ${await serviceError(audio)}`);
