@@ -1,8 +1,7 @@
 import { loadConfig } from "../config/load-config.ts";
-import { evaluateRequirements } from "../evidence/evaluate-requirements.ts";
+import { explainRequirement } from "../evidence/explain-requirement.ts";
 import { explanationJson, formatExplanation } from "../evidence/format-explanation.ts";
 import { nearest } from "../evidence/nearest.ts";
-import { readRequirements } from "../evidence/read-requirements.ts";
 import { TrackerError, errorMessage } from "../shared/errors.ts";
 import { silentLogger } from "../shared/logger.ts";
 import type { Db } from "../store/open-store.ts";
@@ -32,15 +31,14 @@ export const explainCommand: Command = {
       store = openStoreForReading(config);
       if (!store) throw new TrackerError("STORE_CORRUPT", `${config.dataDir}: no local store yet; run \`ai-tracker start\` first`);
       workspace = await openWorkspaceForReading(config, silentLogger());
-      const requirements = await readRequirements(workspace);
-      const input = requirements.find((r) => r.id === id) ?? requirements.find((r) => r.id.toLowerCase() === id.toLowerCase());
-      if (!input) {
-        const hint = nearest(id, requirements.map((r) => r.id));
+      const explained = await explainRequirement({ workspace, store, config }, id, Date.now());
+      if (!explained.input) {
+        const hint = nearest(id, explained.ids);
         throw new TrackerError("USAGE", `no requirement "${id}" in the workspace${hint ? `; did you mean "${hint}"?` : " (it has no requirements yet)"}`, { exitCode: 2 });
       }
-      const [ev] = await evaluateRequirements([input], { store, config }, Date.now());
-      writeLine(ctx.stdout, values.json ? JSON.stringify(explanationJson(ev!), null, 2) : formatExplanation(ev!, input.criteria));
-      return ev!.status === "Verified" ? 0 : 1;
+      const { input, evaluation: ev } = explained;
+      writeLine(ctx.stdout, values.json ? JSON.stringify(explanationJson(ev), null, 2) : formatExplanation(ev, input.criteria));
+      return ev.status === "Verified" ? 0 : 1;
     } catch (err) {
       writeLine(ctx.stderr, `ai-tracker explain: ${errorMessage(err)}`);
       return err instanceof TrackerError ? err.exitCode : 1;

@@ -14,8 +14,6 @@ import { requirementService, resolveRemovedRequirementIncident, syncRequirementI
 export interface EvidenceEngine extends Service {
   /** Evaluates every requirement now, writes the results, and returns them. */
   evaluateAll(): Promise<RequirementEvaluation[]>;
-  /** Evaluates one requirement now without writing anything; undefined when no row has that ID. */
-  explain(id: string): Promise<RequirementEvaluation | undefined>;
 }
 
 export interface EvidenceEngineOptions {
@@ -289,11 +287,5 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
       await chain;
     },
     evaluateAll,
-    async explain(id) {
-      const input = (await readRequirements(deps.workspace)).find((r) => r.id === id);
-      if (!input) return undefined;
-      const [evaluation] = await evaluateRequirements([input], deps, deps.now());
-      return evaluation;
-    },
   };
 }

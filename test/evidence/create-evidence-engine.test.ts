@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppDeps } from "../../src/app-deps.ts";
 import { createEvidenceEngine, type EvidenceEngine } from "../../src/evidence/create-evidence-engine.ts";
 import { evaluateForStatus } from "../../src/evidence/evaluate-for-status.ts";
+import { explainRequirement } from "../../src/evidence/explain-requirement.ts";
 import type { Alert } from "../../src/monitor/alerts/alert.ts";
 import { LiveState } from "../../src/monitor/live-state.ts";
 import { openStore, type Db } from "../../src/store/open-store.ts";
@@ -397,12 +398,12 @@ describe("createEvidenceEngine()", () => {
       expect(h.db.prepare("SELECT count(*) FROM evidence").pluck().get()).toBe(before);
     });
 
-    it("explain() evaluates one requirement without writing", async () => {
+    it("explainRequirement() evaluates one requirement without writing", async () => {
       const before = h.db.prepare("SELECT count(*) FROM evidence").pluck().get();
-      const ev = await h.engine.explain("FR-003");
+      const ev = (await explainRequirement(h.deps, "FR-003", h.deps.now())).evaluation;
       expect(ev).toMatchObject({ id: "FR-003", status: "Failing", summary: expect.stringMatching(/^critical criterion fails: router.overhead.p95 < 1ms over 1h/) });
       expect(ev!.criteria.map((c) => c.result)).toEqual(["fail", "pass", "pass"]);
-      expect(await h.engine.explain("FR-404")).toBeUndefined();
+      expect((await explainRequirement(h.deps, "FR-404", h.deps.now())).evaluation).toBeUndefined();
       expect(h.db.prepare("SELECT count(*) FROM evidence").pluck().get()).toBe(before);
     });
   });
