@@ -41,6 +41,21 @@ export function judgeUnexpected(self: string, reply: HttpReply, expectation: str
   return fail("down", `${reply.label} answered ${reply.status} with ${snippet(reply, 60)}; expected ${expectation}`);
 }
 
+/**
+ * A 200 whose body is not what `self` sends: wrong-service when the answer gives another server away, else down
+ * with the reason the body did not parse (more precise than judgeUnexpected's generic "expected ...").
+ */
+export function judgeUnparsed(self: string, reply: HttpReply, expectation: string, problem: string, others: readonly (HttpOutcome | undefined)[] = []): ProbeResult {
+  const judged = judgeUnexpected(self, reply, expectation, others);
+  return judged.status === "wrong-service" ? judged : probeResult("down", problem, { latencyMs: reply.latencyMs, errors: [problem] });
+}
+
+/** OpenAI-style servers answer 503 with "loading" in the body while a model loads: reachable, so cold, not down. */
+export function coldWhileLoading(reply: HttpReply, what: string): ProbeResult | null {
+  if (reply.status !== 503 || !/loading/i.test(bodyText(reply) ?? "")) return null;
+  return probeResult("cold", `${reply.label} answered 503: ${what}`, { latencyMs: reply.latencyMs });
+}
+
 function safeJson(reply: HttpReply): unknown {
   try {
     return JSON.parse(reply.body.toString("utf8"));

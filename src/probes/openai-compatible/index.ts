@@ -1,7 +1,6 @@
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { coldWhileLoading, judgeUnexpected, judgeUnparsed } from "../http/judge-reply.ts";
 import { readModelList } from "../http/model-list.ts";
-import { bodyText } from "../http/read-body.ts";
 import type { ProbeContext, ProbeKind, ProbeResult } from "../probe-kind.ts";
 import { describeModels, judgeModels } from "../shared/model-match.ts";
 import { downFrom, probeResult, withSlowness } from "../shared/probe-result.ts";
@@ -15,17 +14,12 @@ async function run(target: OpenAiCompatibleTarget, ctx: ProbeContext): Promise<P
   const models = await fetchCapped(ctx, joinUrl(target.url, "/v1/models"), { apiKey: target.apiKey });
   if (!models.ok) return downFrom(models.failure);
   const reply = models.reply;
-  if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
-    return probeResult("cold", `${reply.label} answered 503: the model is still loading`, { latencyMs: reply.latencyMs });
-  }
+  const cold = coldWhileLoading(reply, "the model is still loading");
+  if (cold) return cold;
   if (reply.status !== 200) return judgeUnexpected("an OpenAI-compatible server", reply, "a /v1/models list");
   const list = readModelList(reply);
-  if (!list.ok) {
-    // An error body or another server's shape on 200: name the server when its answer gives it away.
-    const judged = judgeUnexpected("an OpenAI-compatible server", reply, "a /v1/models list");
-    if (judged.status === "wrong-service") return judged;
-    return probeResult("down", list.problem, { latencyMs: reply.latencyMs, errors: [list.problem] });
-  }
+  // An error body or another server's shape on 200: name the server when its answer gives it away.
+  if (!list.ok) return judgeUnparsed("an OpenAI-compatible server", reply, "a /v1/models list", list.problem);
   const available = list.value.map((m) => m.id);
   const verdict = judgeModels(target.models, null, available);
   const summary = `${describeModels(null, available)}; the OpenAI API does not report loaded state`;

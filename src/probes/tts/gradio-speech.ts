@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { judgeUnexpected, judgeUnparsed } from "../http/judge-reply.ts";
 import { bodyText, readJsonAs, snippet } from "../http/read-body.ts";
 import type { ProbeContext, ProbeResult } from "../probe-kind.ts";
 import { downFrom, probeResult } from "../shared/probe-result.ts";
@@ -61,10 +61,7 @@ export async function gradioAlive(target: TtsTarget, ctx: ProbeContext): Promise
   const reply = info.reply;
   if (reply.status !== 200) return judgeUnexpected("a Gradio app", reply, "the Gradio API info");
   const parsed = readJsonAs(reply, InfoSchema);
-  if (!parsed.ok) {
-    const judged = judgeUnexpected("a Gradio app", reply, "the Gradio API info");
-    return judged.status === "wrong-service" ? judged : probeResult("down", parsed.problem, { latencyMs: reply.latencyMs, errors: [parsed.problem] });
-  }
+  if (!parsed.ok) return judgeUnparsed("a Gradio app", reply, "the Gradio API info", parsed.problem);
   if (!(`/${target.gradioEndpoint}` in parsed.value.named_endpoints)) {
     const detail = `the Gradio app has no /${target.gradioEndpoint} endpoint (has ${Object.keys(parsed.value.named_endpoints).join(", ") || "none"})`;
     return probeResult("wrong-service", detail, { latencyMs: reply.latencyMs, errors: [detail] });

@@ -1,5 +1,5 @@
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { coldWhileLoading, judgeUnexpected } from "../http/judge-reply.ts";
 import { bodyText, errorInBody, readJson, snippet } from "../http/read-body.ts";
 import type { ProbeContext, ProbeResult } from "../probe-kind.ts";
 import { downFrom, probeResult } from "../shared/probe-result.ts";
@@ -17,9 +17,8 @@ export async function synthesiseOpenAi(target: TtsTarget, ctx: ProbeContext): Pr
   });
   if (!out.ok) return downFrom(out.failure);
   const reply = out.reply;
-  if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
-    return probeResult("cold", `${reply.label} answered 503: the speech model is loading`, { latencyMs: reply.latencyMs });
-  }
+  const cold = coldWhileLoading(reply, "the speech model is loading");
+  if (cold) return cold;
   if (reply.status !== 200) return judgeUnexpected("an OpenAI-compatible speech server", reply, "audio bytes");
   // A JSON or text answer on 200 is an error message, not audio.
   if (/json|text\//i.test(reply.contentType) || readJson(reply).ok) {

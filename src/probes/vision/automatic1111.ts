@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { judgeUnexpected, judgeUnparsed } from "../http/judge-reply.ts";
 import { readJsonAs } from "../http/read-body.ts";
 import type { ProbeContext, ProbeResult } from "../probe-kind.ts";
 import { describeModels, judgeModels } from "../shared/model-match.ts";
@@ -26,10 +26,7 @@ export async function probeAutomatic1111(target: VisionTarget, ctx: ProbeContext
   }
   if (m.status !== 200) return judgeUnexpected("AUTOMATIC1111", m, "the checkpoint list", [options]);
   const list = readJsonAs(m, SdModelsSchema);
-  if (!list.ok) {
-    const judged = judgeUnexpected("AUTOMATIC1111", m, "the checkpoint list", [options]);
-    return judged.status === "wrong-service" ? judged : probeResult("down", list.problem, { latencyMs, errors: [list.problem] });
-  }
+  if (!list.ok) return judgeUnparsed("AUTOMATIC1111", m, "the checkpoint list", list.problem, [options]);
   const available = list.value.map((c) => c.title);
   if (!options.ok) return probeResult("degraded", options.failure.problem, { latencyMs, models: { loaded: [], available }, errors: [options.failure.problem] });
   const opts = options.reply.status === 200 ? readJsonAs(options.reply, OptionsSchema) : null;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected, otherServer } from "../http/judge-reply.ts";
+import { coldWhileLoading, judgeUnexpected, judgeUnparsed, otherServer } from "../http/judge-reply.ts";
 import { readModelList } from "../http/model-list.ts";
 import { bodyText, readJsonAs } from "../http/read-body.ts";
 import type { ProbeContext, ProbeResult } from "../probe-kind.ts";
@@ -47,9 +47,8 @@ export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext)
   if (!out.ok) return downFrom(out.failure);
   const reply = out.reply;
   const latencyMs = reply.latencyMs;
-  if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
-    return probeResult("cold", `${reply.label} answered 503: the model is loading`, { latencyMs });
-  }
+  const cold = coldWhileLoading(reply, "the model is loading");
+  if (cold) return cold;
   const other = reply.status !== 200 ? otherServer(SELF, [reply]) : null;
   if (other) return judgeUnexpected(SELF, reply, "a chat completion");
   if (reply.status === 404 && (bodyText(reply) ?? "").includes(model)) {
@@ -58,10 +57,7 @@ export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext)
   }
   if (reply.status !== 200) return judgeUnexpected(SELF, reply, "a chat completion");
   const parsed = readJsonAs(reply, CompletionSchema);
-  if (!parsed.ok) {
-    const judged = judgeUnexpected(SELF, reply, "a chat completion");
-    return judged.status === "wrong-service" ? judged : probeResult("down", parsed.problem, { latencyMs, errors: [parsed.problem] });
-  }
+  if (!parsed.ok) return judgeUnparsed(SELF, reply, "a chat completion", parsed.problem);
   const text = parsed.value.choices[0]!.message.content?.trim() ?? "";
   const models = { loaded: [model], available: [model] };
   if (text === "") {
@@ -75,9 +71,8 @@ export async function probeOpenAiVision(target: VisionTarget, ctx: ProbeContext)
 async function firstListedModel(target: VisionTarget, ctx: ProbeContext): Promise<string | ProbeResult> {
   const out = await fetchCapped(ctx, joinUrl(target.url, "/v1/models"));
   if (!out.ok) return downFrom(out.failure);
-  if (out.reply.status === 503 && /loading/i.test(bodyText(out.reply) ?? "")) {
-    return probeResult("cold", `${out.reply.label} answered 503: the model is loading`, { latencyMs: out.reply.latencyMs });
-  }
+  const cold = coldWhileLoading(out.reply, "the model is loading");
+  if (cold) return cold;
   if (out.reply.status !== 200) return judgeUnexpected(SELF, out.reply, "a /v1/models list (no model is configured)");
   const list = readModelList(out.reply);
   if (!list.ok) return probeResult("down", list.problem, { latencyMs: out.reply.latencyMs, errors: [list.problem] });

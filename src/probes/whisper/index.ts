@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { fetchCapped, joinUrl } from "../http/fetch-capped.ts";
-import { judgeUnexpected } from "../http/judge-reply.ts";
+import { coldWhileLoading, judgeUnexpected, judgeUnparsed } from "../http/judge-reply.ts";
 import { bodyText, readJson, readJsonAs } from "../http/read-body.ts";
 import { recogniseServer } from "../http/recognise-server.ts";
 import type { ProbeContext, ProbeKind, ProbeResult } from "../probe-kind.ts";
@@ -56,20 +56,15 @@ async function transcribe(target: WhisperTarget, ctx: ProbeContext): Promise<Pro
   if (!out.ok) return downFrom(out.failure);
   const reply = out.reply;
   const latencyMs = reply.latencyMs;
-  if (reply.status === 503 && /loading/i.test(bodyText(reply) ?? "")) {
-    return probeResult("cold", `${reply.label} answered 503: the model is loading`, { latencyMs });
-  }
+  const cold = coldWhileLoading(reply, "the model is loading");
+  if (cold) return cold;
   if (reply.status === 404 && mentionsModel(reply, target.model)) {
     const detail = `model ${target.model} is not available here: ${bodyText(reply)?.slice(0, 120)}`;
     return probeResult("degraded", detail, { latencyMs, errors: [detail] });
   }
   if (reply.status !== 200) return judgeUnexpected("an OpenAI-compatible transcription server", reply, "a JSON {text} transcription");
   const parsed = readJsonAs(reply, TranscriptionSchema);
-  if (!parsed.ok) {
-    const judged = judgeUnexpected("an OpenAI-compatible transcription server", reply, "a JSON {text} transcription");
-    if (judged.status === "wrong-service") return judged;
-    return probeResult("down", parsed.problem, { latencyMs, errors: [parsed.problem] });
-  }
+  if (!parsed.ok) return judgeUnparsed("an OpenAI-compatible transcription server", reply, "a JSON {text} transcription", parsed.problem);
   const rtf = latencyMs / 1000 / CLIP_SECONDS;
   const words = parsed.value.text.trim();
   const detail = `transcribed a ${CLIP_SECONDS} s clip in ${Math.round(latencyMs)} ms (RTF ${rtf.toFixed(2)})${words ? `: "${words.slice(0, 40)}"` : ""}`;
