@@ -100,10 +100,12 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
   const defaultIntervalMs = parseDuration(config.probe.interval) ?? 30_000;
   const sustainMs = parseDuration(config.alerts.resourceSustain) ?? 120_000;
   /** Resource conditions open after openAfter checks, or as many as cover resourceSustain at the service's interval. */
-  const resourceConfig = (service: ServiceConfig): TransitionConfig => {
-    const intervalMs = (service.interval ? parseDuration(service.interval) : undefined) ?? defaultIntervalMs;
-    return { ...downConfig, openAfter: Math.max(downConfig.openAfter, Math.ceil(sustainMs / intervalMs)) };
-  };
+  const resourceConfigs = new Map(
+    config.services.map((service) => {
+      const intervalMs = (service.interval ? parseDuration(service.interval) : undefined) ?? defaultIntervalMs;
+      return [service.name, { ...downConfig, openAfter: Math.max(downConfig.openAfter, Math.ceil(sustainMs / intervalMs)) }] as const;
+    }),
+  );
   const windowMs = parseDuration(config.health.window) ?? 300_000;
   const retentionMs = parseDuration(config.health.retention) ?? 30 * 86_400_000;
 
@@ -144,7 +146,7 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
     else restarts.onSuccess(service);
 
     for (const r of resourceReadings(service, result)) {
-      await incidents.observe({ service: service.name, kind: "resource", aspect: r.aspect }, r.event, r.info, resourceConfig(service));
+      await incidents.observe({ service: service.name, kind: "resource", aspect: r.aspect }, r.event, r.info, resourceConfigs.get(service.name)!);
     }
   }
 
