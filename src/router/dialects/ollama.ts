@@ -1,7 +1,7 @@
 import type { ChatMessage, ChatRequest, ChatResult, GenOptions, StreamEvent, ToolCall, Usage } from "../chat-types.ts";
 import type { OllamaChatRequest, OllamaGenerateRequest } from "../request-schemas.ts";
 import { guessImageMime } from "./images.ts";
-import { errorText } from "./openai.ts";
+import { argumentsText, errorText } from "./openai.ts";
 
 type Obj = Record<string, unknown>;
 type OllamaOptions = OllamaChatRequest["options"];
@@ -36,7 +36,7 @@ export function canonicalToOllamaChat(req: ChatRequest, model: string): Obj {
     messages: req.messages.map((m) => {
       const msg: Obj = { role: m.role === "function" ? "tool" : m.role, content: m.content };
       if (m.images?.length) msg.images = m.images.map((i) => i.data);
-      if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
+      if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map(toolCallToOllama);
       if (m.role === "tool" && m.name) msg.tool_name = m.name;
       return msg;
     }),
@@ -62,15 +62,14 @@ export function decodeOllamaResult(json: unknown): ChatResult {
   const j = json as Obj;
   if (!j || typeof j !== "object" || (j.message === undefined && j.response === undefined)) throw new Error("answer has neither message nor response");
   const m = (j.message ?? {}) as Obj;
-  const content = typeof j.response === "string" ? j.response : typeof m.content === "string" ? m.content : "";
-  const toolCalls = Array.isArray(m.tool_calls) && m.tool_calls.length ? (m.tool_calls as Obj[]).map((c) => toolCallFromOllama(c as never)) : undefined;
+  const toolCalls = toolCallsFrom(m);
   return {
     model: String(j.model ?? ""),
-    content,
-    reasoning: typeof m.thinking === "string" && m.thinking ? m.thinking : typeof j.thinking === "string" && j.thinking ? j.thinking : undefined,
+    content: contentFrom(j, m),
+    reasoning: reasoningFrom(j, m),
     toolCalls,
-    finishReason: toolCalls ? "tool_calls" : finishFromOllama(j.done_reason),
-    usage: { promptTokens: num(j.prompt_eval_count), completionTokens: num(j.eval_count) },
+    finishReason: finishFrom(j, toolCalls),
+    usage: usageFrom(j),
   };
 }
 
@@ -92,14 +91,12 @@ export function decodeOllamaLine(line: string): StreamEvent[] | "end" {
   const j = JSON.parse(line) as Obj;
   if (j.error !== undefined) return [{ type: "error", message: errorText(j.error) }];
   const m = (j.message ?? {}) as Obj;
-  const content = typeof j.response === "string" ? j.response : typeof m.content === "string" ? m.content : "";
-  const reasoning = typeof m.thinking === "string" && m.thinking ? m.thinking : typeof j.thinking === "string" && j.thinking ? j.thinking : undefined;
-  const toolCalls = Array.isArray(m.tool_calls) && m.tool_calls.length ? (m.tool_calls as Obj[]).map((c) => toolCallFromOllama(c as never)) : undefined;
+  const content = contentFrom(j, m);
+  const reasoning = reasoningFrom(j, m);
+  const toolCalls = toolCallsFrom(m);
   const out: StreamEvent[] = [];
   if (content || reasoning || toolCalls) out.push({ type: "delta", content, reasoning, toolCalls });
-  if (j.done === true) {
-    out.push({ type: "done", finishReason: toolCalls ? "tool_calls" : finishFromOllama(j.done_reason), usage: { promptTokens: num(j.prompt_eval_count), completionTokens: num(j.eval_count) } });
-  }
+  if (j.done === true) out.push({ type: "done", finishReason: finishFrom(j, toolCalls), usage: usageFrom(j) });
   return out;
 }
 
@@ -121,7 +118,7 @@ export class OllamaStreamEncoder {
     else {
       const message: Obj = { role: "assistant", content: ev.content };
       if (ev.reasoning) message.thinking = ev.reasoning;
-      if (ev.toolCalls?.length) message.tool_calls = ev.toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
+      if (ev.toolCalls?.length) message.tool_calls = ev.toolCalls.map(toolCallToOllama);
       o.message = message;
     }
     if (this.generate && ev.reasoning) o.thinking = ev.reasoning;
@@ -158,7 +155,7 @@ function finalObject(content: string, reasoning: string | undefined, toolCalls: 
   } else {
     const message: Obj = { role: "assistant", content };
     if (reasoning) message.thinking = reasoning;
-    if (toolCalls?.length) message.tool_calls = toolCalls.map((c) => ({ function: { name: c.name, arguments: parseArguments(c.arguments) } }));
+    if (toolCalls?.length) message.tool_calls = toolCalls.map(toolCallToOllama);
     o.message = message;
   }
   o.done = true;
@@ -186,9 +183,36 @@ function optionsFrom(options: OllamaOptions, format: unknown): GenOptions {
   return out;
 }
 
+// Whole answers and stream lines (`j`, with its `message` as `m`) carry the same fields: chat's in the message,
+// generate's at the top level. Both decoders read them through these.
+
+function contentFrom(j: Obj, m: Obj): string {
+  return typeof j.response === "string" ? j.response : typeof m.content === "string" ? m.content : "";
+}
+
+function reasoningFrom(j: Obj, m: Obj): string | undefined {
+  return typeof m.thinking === "string" && m.thinking ? m.thinking : typeof j.thinking === "string" && j.thinking ? j.thinking : undefined;
+}
+
+function toolCallsFrom(m: Obj): ToolCall[] | undefined {
+  return Array.isArray(m.tool_calls) && m.tool_calls.length ? (m.tool_calls as Obj[]).map((c) => toolCallFromOllama(c as never)) : undefined;
+}
+
+function finishFrom(j: Obj, toolCalls: ToolCall[] | undefined): string {
+  return toolCalls ? "tool_calls" : j.done_reason === "length" ? "length" : "stop";
+}
+
+function usageFrom(j: Obj): Usage {
+  return { promptTokens: num(j.prompt_eval_count), completionTokens: num(j.eval_count) };
+}
+
 function toolCallFromOllama(c: { function: { name: string; arguments?: unknown } }): ToolCall {
-  const args = c.function.arguments;
-  return { name: c.function.name, arguments: typeof args === "string" ? args : JSON.stringify(args ?? {}) };
+  return { name: c.function.name, arguments: argumentsText(c.function.arguments) };
+}
+
+/** Ollama sends and takes arguments as an object; the router keeps them as JSON text. */
+function toolCallToOllama(c: ToolCall): Obj {
+  return { function: { name: c.name, arguments: parseArguments(c.arguments) } };
 }
 
 function parseArguments(text: string): unknown {
@@ -197,10 +221,6 @@ function parseArguments(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-function finishFromOllama(reason: unknown): string {
-  return reason === "length" ? "length" : "stop";
 }
 
 function num(v: unknown): number | undefined {

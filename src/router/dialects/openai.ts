@@ -24,7 +24,7 @@ export function openAiToCanonical(body: OpenAiChatRequest): ChatRequest {
       out.toolCalls = m.tool_calls.map((c) => ({
         id: c.id,
         name: c.function.name,
-        arguments: typeof c.function.arguments === "string" ? c.function.arguments : JSON.stringify(c.function.arguments ?? {}),
+        arguments: argumentsText(c.function.arguments),
       }));
     }
     if (m.tool_call_id) out.toolCallId = m.tool_call_id;
@@ -64,7 +64,7 @@ export function canonicalToOpenAi(req: ChatRequest, model: string): Obj {
       msg.content = m.images?.length
         ? [...(m.content ? [{ type: "text", text: m.content }] : []), ...m.images.map((i) => ({ type: "image_url", image_url: { url: imageToDataUrl(i) } }))]
         : m.content;
-      if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map((c, i) => ({ id: c.id ?? `call_${i}`, type: "function", function: { name: c.name, arguments: c.arguments } }));
+      if (m.toolCalls?.length) msg.tool_calls = m.toolCalls.map(toolCallToOpenAi);
       if (m.toolCallId) msg.tool_call_id = m.toolCallId;
       if (m.name) msg.name = m.name;
       return msg;
@@ -110,7 +110,7 @@ export interface AnswerMeta {
 export function encodeOpenAiResult(r: ChatResult, meta: AnswerMeta): string {
   const message: Obj = { role: "assistant", content: r.content };
   if (r.reasoning) message.reasoning = r.reasoning;
-  if (r.toolCalls?.length) message.tool_calls = r.toolCalls.map((c, i) => ({ id: c.id ?? `call_${i}`, type: "function", function: { name: c.name, arguments: c.arguments } }));
+  if (r.toolCalls?.length) message.tool_calls = r.toolCalls.map(toolCallToOpenAi);
   return JSON.stringify({
     id: meta.id,
     object: "chat.completion",
@@ -182,7 +182,8 @@ export class OpenAiStreamEncoder {
     if (ev.content) delta.content = ev.content;
     if (ev.reasoning) delta.reasoning = ev.reasoning;
     if (ev.toolCalls?.length) {
-      delta.tool_calls = ev.toolCalls.map((c, i) => ({ index: i, id: c.id ?? `call_${i}`, type: "function", function: { name: c.name, arguments: c.arguments } }));
+      // A stream's tool calls carry their position first, as OpenAI sends them.
+      delta.tool_calls = ev.toolCalls.map((c, i) => ({ index: i, ...toolCallToOpenAi(c, i) }));
       this.finishReason = "tool_calls";
     }
     return this.chunk([{ index: 0, delta, finish_reason: null }]);
@@ -240,8 +241,18 @@ function toolCallsOf(v: unknown): ToolCall[] | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   return v.map((c: Obj) => {
     const f = (c.function ?? {}) as Obj;
-    return { id: typeof c.id === "string" ? c.id : undefined, name: String(f.name ?? ""), arguments: typeof f.arguments === "string" ? f.arguments : JSON.stringify(f.arguments ?? {}) };
+    return { id: typeof c.id === "string" ? c.id : undefined, name: String(f.name ?? ""), arguments: argumentsText(f.arguments) };
   });
+}
+
+/** A tool call as OpenAI writes it; calls without an id get one from their position. */
+function toolCallToOpenAi(c: ToolCall, i: number): Obj {
+  return { id: c.id ?? `call_${i}`, type: "function", function: { name: c.name, arguments: c.arguments } };
+}
+
+/** Tool call arguments as JSON text, the router's form: some servers send an object, some text, some nothing. */
+export function argumentsText(args: unknown): string {
+  return typeof args === "string" ? args : JSON.stringify(args ?? {});
 }
 
 function stringOr(v: unknown): string | undefined {
