@@ -1,7 +1,8 @@
+import { parseJsonList } from "../../store/parse-json-list.ts";
 import { latestBenchmark } from "./benchmark.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
 import { modelMatches } from "./model-matches.ts";
-import { parseJson, prepared, windowText } from "./store-query.ts";
+import { prepared, windowText } from "./store-query.ts";
 
 const LATEST_OBSERVATION_SQL = `SELECT status, models_loaded, at FROM observations
   WHERE service = ? AND at >= ? AND at <= ? ORDER BY at DESC LIMIT 1`;
@@ -13,8 +14,7 @@ function queryModelLoaded(ctx: QueryContext): MetricReading {
     | { status: string; models_loaded: string; at: number }
     | undefined;
   if (!row) return noData(`no observations of ${service} ${windowText(ctx.since, ctx.until)}`, [service]);
-  const parsed = parseJson(row.models_loaded);
-  const loaded = Array.isArray(parsed) ? parsed.filter((m): m is string => typeof m === "string") : [];
+  const loaded = parseJsonList(row.models_loaded);
   const match = loaded.find((m) => modelMatches(m, model));
   const detail = match
     ? `${service} has ${match} loaded`
