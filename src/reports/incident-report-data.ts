@@ -1,4 +1,5 @@
 import type { Db } from "../store/open-store.ts";
+import { FAILURE_STATUSES_SQL } from "../evidence/metrics/store-query.ts";
 import { formatDuration } from "../shared/duration.ts";
 import { median } from "../monitor/percentile.ts";
 import { parseJsonList } from "../store/parse-json-list.ts";
@@ -71,7 +72,7 @@ export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number
 
   const counts = db
     .prepare(
-      `SELECT service, count(*) AS checks, coalesce(sum(status IN ('down', 'wrong-service')), 0) AS failures
+      `SELECT service, count(*) AS checks, coalesce(sum(status IN ${FAILURE_STATUSES_SQL}), 0) AS failures
        FROM observations WHERE at >= ? AND at < ? GROUP BY service`,
     )
     .all(w.from, w.to) as { service: string; checks: number; failures: number }[];
