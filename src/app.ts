@@ -68,7 +68,7 @@ export function createApp(config: Config, options: AppOptions): App {
       cleanups.push(() => workspace.close());
 
       // Every record goes through the durable outbox; what a previous run left unsent goes out first.
-      const records = createOutbox({ db: store, workspace, logger, now, specs: DATABASES });
+      const records = createOutbox({ db: store, workspace, logger, now });
       records.start();
       cleanups.push(() => records.stop());
 

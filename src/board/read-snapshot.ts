@@ -9,10 +9,11 @@ export const BOARD_DATABASES = [REQUIREMENTS.name, SERVICES.name, INCIDENTS.name
 /** Links a row to the workspace's own UI (AppFlowy); undefined when there is no link. */
 export type RowUrl = (database: string, key: string) => string | undefined;
 
+/** How many of the newest pages the board shows. */
+const PAGE_LIMIT = 5;
+
 export interface ReadSnapshotOptions {
   rowUrl?: RowUrl;
-  /** How many of the newest pages to include. */
-  pageLimit?: number;
   now: () => number;
 }
 
@@ -37,7 +38,7 @@ export async function readSnapshot(workspace: Workspace, options: ReadSnapshotOp
   const [requirements, services, incidents] = await Promise.all(BOARD_DATABASES.map(read));
   let pages: BoardSnapshot["pages"] = [];
   try {
-    pages = (await workspace.readPages()).slice(0, options.pageLimit ?? 5).map((p) => ({ key: p.key, title: p.title, markdown: p.markdown, updatedAt: p.updatedAt }));
+    pages = (await workspace.readPages()).slice(0, PAGE_LIMIT).map((p) => ({ key: p.key, title: p.title, markdown: p.markdown, updatedAt: p.updatedAt }));
   } catch (err) {
     problems.push({ database: "pages", message: errorMessage(err) });
   }

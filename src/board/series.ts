@@ -105,9 +105,10 @@ export function percentile(sorted: readonly number[], q: number): number | null 
 export interface SeriesReaderOptions {
   /** A bucket that ended longer ago than this is final and kept in memory (late writes land within a probe timeout). */
   settleMs?: number;
-  /** Most buckets kept in memory. */
-  maxCached?: number;
 }
+
+/** Most buckets kept in memory. */
+const MAX_CACHED = 1000;
 
 /**
  * Reads series from the local store one bucket at a time, yielding to the event loop between buckets, and keeps
@@ -117,14 +118,12 @@ export interface SeriesReaderOptions {
 export class SeriesReader {
   private readonly db: Db;
   private readonly settleMs: number;
-  private readonly maxCached: number;
   private readonly cache = new Map<string, Bucket>();
   private readonly stmt;
 
   constructor(db: Db, options: SeriesReaderOptions = {}) {
     this.db = db;
     this.settleMs = options.settleMs ?? 120_000;
-    this.maxCached = options.maxCached ?? 1000;
     this.stmt = this.db.prepare<[number, number], ObservationPoint>("SELECT service, status, latency_ms, at FROM observations WHERE at >= ? AND at < ?");
   }
 
@@ -149,7 +148,7 @@ export class SeriesReader {
 
   private remember(key: string, bucket: Bucket): void {
     // Map order is insertion order: the first keys are the oldest buckets read.
-    while (this.cache.size >= this.maxCached) this.cache.delete(this.cache.keys().next().value!);
+    while (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, bucket);
   }
 }

@@ -81,31 +81,27 @@ function modelsCell(m: ServiceProbeReport["models"]): string {
   return `${m.loaded.length}/${m.available.length}${names ? ` ${names}` : ""}`;
 }
 
-export function createProbeCommand(deps: Partial<ProbeCommandDeps> = {}): Command {
-  return {
-    name: "probe",
-    summary: "probe [--json] [--service NAME ...]   probe every configured service once and print what answered",
-    async run(ctx) {
-      try {
-        const { values } = parseCommandArgs(ctx.argv, { ...CONFIG_OPTION, json: { type: "boolean" }, service: { type: "string", multiple: true, short: "s" } });
-        const { config } = loadConfig(values.config, ctx.env);
-        const services = selectServices(config.services, values.service);
-        const reports = await probeServices(config, services, {
-          fetch: deps.fetch ?? globalThis.fetch,
-          now: deps.now ?? Date.now,
-          logger: deps.logger ?? silentLogger(),
-        });
-        if (values.json) writeLine(ctx.stdout, JSON.stringify({ services: reports }, null, 2));
-        else writeLine(ctx.stdout, reports.length ? formatProbeTable(reports) : "no services configured");
-        return reports.every((r) => r.status === "up") ? 0 : 1;
-      } catch (err) {
-        if (!(err instanceof TrackerError)) throw err;
-        writeLine(ctx.stderr, `ai-tracker probe: ${err.message}`);
-        return err.exitCode;
-      }
-    },
-  };
-}
-
 /** `ai-tracker probe`, wired to the real network and clock. */
-export const probeCommand: Command = createProbeCommand();
+export const probeCommand: Command = {
+  name: "probe",
+  summary: "probe [--json] [--service NAME ...]   probe every configured service once and print what answered",
+  async run(ctx) {
+    try {
+      const { values } = parseCommandArgs(ctx.argv, { ...CONFIG_OPTION, json: { type: "boolean" }, service: { type: "string", multiple: true, short: "s" } });
+      const { config } = loadConfig(values.config, ctx.env);
+      const services = selectServices(config.services, values.service);
+      const reports = await probeServices(config, services, {
+        fetch: globalThis.fetch,
+        now: Date.now,
+        logger: silentLogger(),
+      });
+      if (values.json) writeLine(ctx.stdout, JSON.stringify({ services: reports }, null, 2));
+      else writeLine(ctx.stdout, reports.length ? formatProbeTable(reports) : "no services configured");
+      return reports.every((r) => r.status === "up") ? 0 : 1;
+    } catch (err) {
+      if (!(err instanceof TrackerError)) throw err;
+      writeLine(ctx.stderr, `ai-tracker probe: ${err.message}`);
+      return err.exitCode;
+    }
+  },
+};

@@ -1,7 +1,7 @@
 import { checkCells } from "../workspace/check-cells.ts";
 import { DATABASES } from "../workspace/databases.ts";
 import type { RecordWriter } from "../workspace/record-writer.ts";
-import type { DatabaseSpec, PageSpec, Workspace } from "../workspace/workspace.ts";
+import type { PageSpec, Workspace } from "../workspace/workspace.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { Db } from "../store/open-store.ts";
 import { isDeletion, OutboxTable, type OutboxRecord, type RowPayload } from "./outbox-table.ts";
@@ -18,14 +18,12 @@ export interface OutboxOptions {
   /** First retry delay; doubles per failure up to `maxDelayMs`. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** How often parked records are tried again (a person may have fixed the grid meanwhile). */
-  parkedRetryMs?: number;
-  /** How long close() waits for the queue to drain before leaving the rest for the next start. */
-  closeTimeoutMs?: number;
-  /** Writes to these databases are checked when queued, so a bad write is refused alone instead of parking its row. */
-  specs?: readonly DatabaseSpec[];
-  random?: () => number;
 }
+
+/** How often parked records are tried again (a person may have fixed the grid meanwhile). */
+const PARKED_RETRY_MS = 10 * 60_000;
+/** How long close() waits for the queue to drain before leaving the rest for the next start. */
+const CLOSE_TIMEOUT_MS = 10_000;
 
 export interface OutboxStats {
   pending: number;
@@ -62,12 +60,11 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const { workspace } = options;
   const log = options.logger.child({ module: "outbox" });
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
   const concurrency = options.concurrency ?? 8;
   const baseDelay = options.baseDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 60_000;
-  const parkedRetryMs = options.parkedRetryMs ?? 10 * 60_000;
-  const specs = new Map((options.specs ?? DATABASES).map((s) => [s.name, s]));
+  // Writes to these databases are checked when queued, so a bad write is refused alone instead of parking its row.
+  const specs = new Map(DATABASES.map((s) => [s.name, s]));
   const table = new OutboxTable(options.db);
 
   const inFlight = new Map<number, Promise<void>>();
@@ -143,9 +140,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
       // jump by the concurrency at once and sleep a minute after the workspace is back.
       if (pausedUntil === undefined || now() >= pausedUntil) failuresInARow++;
       // One failing call usually means they all fail (outage, rate limit): hold every send, not just this one.
-      const wait = Math.max(decision.afterMs ?? 0, backoffMs(failuresInARow, baseDelay, maxDelay, random));
+      const wait = Math.max(decision.afterMs ?? 0, backoffMs(failuresInARow, baseDelay, maxDelay));
       pausedUntil = Math.max(pausedUntil ?? 0, now() + wait);
-      table.retryLater(record.id, now() + Math.max(decision.afterMs ?? 0, backoffMs(record.attempts + 1, baseDelay, maxDelay, random)), message);
+      table.retryLater(record.id, now() + Math.max(decision.afterMs ?? 0, backoffMs(record.attempts + 1, baseDelay, maxDelay)), message);
       if (failuresInARow === 1 || failuresInARow % 20 === 0) log.warn({ ...where, err: message, waitMs: wait, failuresInARow }, "workspace write failed, will retry");
     }
   }
@@ -203,9 +200,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
     async close() {
       if (running) {
-        const limit = options.closeTimeoutMs ?? 10_000;
         let t: NodeJS.Timeout | undefined;
-        await Promise.race([outbox.flush(), new Promise<void>((r) => (t = setTimeout(r, limit)))]);
+        await Promise.race([outbox.flush(), new Promise<void>((r) => (t = setTimeout(r, CLOSE_TIMEOUT_MS)))]);
         clearTimeout(t);
       }
       await outbox.stop();
@@ -216,7 +212,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const unparked = table.unparkAll();
       const counts = table.counts();
       log.info({ pending: counts.pending, unparked }, "outbox started");
-      parkedTimer = setInterval(() => outbox.retryParked(), parkedRetryMs);
+      parkedTimer = setInterval(() => outbox.retryParked(), PARKED_RETRY_MS);
       parkedTimer.unref();
       pump();
     },

@@ -6,7 +6,7 @@ import * as Y from "yjs";
  * without end; a copy sheds that history. The copy is a new document: clients holding the old one must not sync
  * into it, which is why the server compacts only documents nobody else has open.
  */
-export function compactDoc(state: Uint8Array, maps: readonly string[], texts: readonly string[] = []): Uint8Array {
+export function compactDoc(state: Uint8Array, maps: readonly string[]): Uint8Array {
   const old = new Y.Doc();
   Y.applyUpdate(old, state);
   const fresh = new Y.Doc();
@@ -15,10 +15,6 @@ export function compactDoc(state: Uint8Array, maps: readonly string[], texts: re
       const from = old.getMap(name);
       const to = fresh.getMap(name);
       from.forEach((value, key) => to.set(key, copyValue(value)));
-    }
-    for (const name of texts) {
-      const text = old.getText(name).toString();
-      if (text) fresh.getText(name).insert(0, text);
     }
   });
   return Y.encodeStateAsUpdate(fresh);

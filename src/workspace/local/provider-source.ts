@@ -3,6 +3,7 @@ import WebSocket from "ws";
 import * as Y from "yjs";
 import { TrackerError } from "../../shared/errors.ts";
 import type { DocHandle, DocSource } from "./doc-source.ts";
+import { RowObservers } from "./row-observers.ts";
 
 export interface ProviderSourceOptions {
   /** ws://host:port of a running embedded workspace. */
@@ -18,6 +19,7 @@ export class ProviderSource implements DocSource {
   private readonly options: ProviderSourceOptions;
   private readonly socket: HocuspocusProviderWebsocket;
   private readonly providers = new Map<string, Promise<{ provider: HocuspocusProvider; handle: DocHandle }>>();
+  private readonly observers = new RowObservers();
 
   constructor(options: ProviderSourceOptions) {
     this.options = options;
@@ -71,19 +73,10 @@ export class ProviderSource implements DocSource {
   }
 
   observeRows(name: string, onChange: () => void): () => void {
-    let stopped = false;
-    let off = (): void => undefined;
-    void this.open(name).then(({ doc }) => {
-      if (stopped) return;
-      const rows = doc.getMap("rows");
-      const handler = (): void => onChange();
-      rows.observeDeep(handler);
-      off = () => rows.unobserveDeep(handler);
-    }, () => undefined);
-    return () => {
-      stopped = true;
-      off();
-    };
+    const unsubscribe = this.observers.add(name, onChange);
+    // Attaching does nothing once every observer of `name` has left, so an unsubscribe before the open is kept.
+    void this.open(name).then((h) => this.observers.attach(name, h.doc), () => undefined);
+    return unsubscribe;
   }
 
   async close(): Promise<void> {

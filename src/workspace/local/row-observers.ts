@@ -8,11 +8,10 @@ export class RowObservers {
   private readonly byName = new Map<string, Set<() => void>>();
   private readonly attached = new Map<string, { doc: Y.Doc; handler: () => void }>();
 
-  add(name: string, onChange: () => void, current?: Y.Doc): () => void {
+  add(name: string, onChange: () => void): () => void {
     let set = this.byName.get(name);
     if (!set) this.byName.set(name, (set = new Set()));
     set.add(onChange);
-    if (current && !this.attached.has(name)) this.attach(name, current);
     return () => {
       set!.delete(onChange);
       if (set!.size === 0) {
