@@ -20,6 +20,7 @@ import { IncidentManager } from "./incidents/incident-manager.ts";
 import { RequirementIndex } from "./incidents/requirement-index.ts";
 import { downEvent, type TransitionConfig } from "./incidents/transition.ts";
 import { MonitorMetrics } from "./monitor-metrics.ts";
+import { ensureMonitorTables } from "./monitor-tables.ts";
 import type { WindowStats } from "./observation-store.ts";
 import { ObservationStore } from "./observation-store.ts";
 import { RestartHooks } from "./restart/restart-hooks.ts";
@@ -67,6 +68,8 @@ export interface Monitor extends Service {
 export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Monitor {
   const { config, logger, store, records } = deps;
   const log = logger.child({ module: "monitor" });
+  // Once, before the stores below: they prepare their statements against these tables.
+  ensureMonitorTables(store);
   const observations = new ObservationStore(store);
   const conditions = new ConditionStore(store);
   const metrics = new MonitorMetrics({ store, defaultMetrics: options.defaultMetrics });

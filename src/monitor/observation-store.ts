@@ -2,7 +2,6 @@ import type { ServiceConfig } from "../config/schema.ts";
 import { isFailure, type ProbeResult, type ProbeStatus } from "../probes/probe-kind.ts";
 import type { Db } from "../store/open-store.ts";
 import { FAILURE_STATUSES_SQL } from "../evidence/metrics/store-query.ts";
-import { ensureMonitorTables } from "./monitor-tables.ts";
 import { median, percentile } from "./percentile.ts";
 
 /** One service's checks over one health window. */
@@ -29,7 +28,6 @@ export class ObservationStore {
 
   constructor(db: Db) {
     this.db = db;
-    ensureMonitorTables(db);
     this.stmts = {
       insert: db.prepare(
         `INSERT INTO observations (service, kind, status, latency_ms, detail, models_loaded, models_available, version, metrics, at)

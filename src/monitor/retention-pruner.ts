@@ -2,7 +2,6 @@ import type { Db } from "../store/open-store.ts";
 import { BENCHMARKS, HEALTH } from "../workspace/databases.ts";
 import type { RecordWriter } from "../workspace/record-writer.ts";
 import { healthKey } from "./health-rollups.ts";
-import { ensureMonitorTables } from "./monitor-tables.ts";
 import type { ObservationStore } from "./observation-store.ts";
 
 export interface PruneCounts {
@@ -27,7 +26,6 @@ export class RetentionPruner {
   private readonly stmts;
 
   constructor(store: Db, observations: ObservationStore, records: RecordWriter, windowMs: number) {
-    ensureMonitorTables(store);
     this.records = records;
     this.observations = observations;
     this.windowMs = windowMs;

@@ -1,5 +1,4 @@
 import type { Db } from "../../store/open-store.ts";
-import { ensureMonitorTables } from "../monitor-tables.ts";
 import { INITIAL_STATE, type IncidentState } from "./transition.ts";
 
 /** A condition's persisted record: its state machine and the incident it has open. */
@@ -19,7 +18,6 @@ export class ConditionStore {
   private readonly openRows;
 
   constructor(db: Db) {
-    ensureMonitorTables(db);
     this.select = db.prepare(`SELECT state, incident_id AS incidentId FROM monitor_conditions WHERE key = ?`);
     this.upsert = db.prepare(
       `INSERT INTO monitor_conditions (key, service, kind, state, incident_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -3,7 +3,6 @@ import { parseDuration } from "../../shared/duration.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
 import type { Db } from "../../store/open-store.ts";
-import { ensureMonitorTables } from "../monitor-tables.ts";
 import type { RestartRecord } from "./restart-record.ts";
 import { runCommand, type CommandOutcome } from "./run-command.ts";
 
@@ -40,7 +39,6 @@ export class RestartHooks {
   constructor(options: RestartHooksOptions) {
     this.o = options;
     this.log = options.logger.child({ module: "restart" });
-    ensureMonitorTables(options.store);
     this.select = options.store.prepare(`SELECT state FROM monitor_conditions WHERE key = ?`);
     this.upsert = options.store.prepare(
       `INSERT INTO monitor_conditions (key, service, kind, state, incident_id, updated_at) VALUES (?, ?, 'restart', ?, NULL, ?)
