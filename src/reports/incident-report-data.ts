@@ -1,5 +1,5 @@
 import type { Db } from "../store/open-store.ts";
-import { FAILURE_STATUSES_SQL } from "../evidence/metrics/store-query.ts";
+import { FAILURE_STATUSES_SQL, prepared } from "../evidence/metrics/store-query.ts";
 import { formatDuration } from "../shared/duration.ts";
 import { median } from "../monitor/percentile.ts";
 import { parseJsonList } from "../store/parse-json-list.ts";
@@ -46,12 +46,11 @@ const GOOD_AVAILABILITY = 99;
 /** Reads the window's incidents, availability and requirement changes from the local store. */
 export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number): IncidentReportData {
   const date = new Date(w.to).toISOString().slice(0, 10);
-  const rows = db
-    .prepare(
-      `SELECT id, service, kind, severity, status, opened_at AS openedAt, resolved_at AS resolvedAt, summary, requirements
-       FROM incidents WHERE opened_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY opened_at, id`,
-    )
-    .all(w.to, w.from) as { id: string; service: string; kind: string; severity: string; status: string; openedAt: number; resolvedAt: number | null; summary: string; requirements: string }[];
+  const rows = prepared(
+    db,
+    `SELECT id, service, kind, severity, status, opened_at AS openedAt, resolved_at AS resolvedAt, summary, requirements
+     FROM incidents WHERE opened_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) ORDER BY opened_at, id`,
+  ).all(w.to, w.from) as { id: string; service: string; kind: string; severity: string; status: string; openedAt: number; resolvedAt: number | null; summary: string; requirements: string }[];
 
   const resolvedInWindow = rows.filter((r) => r.resolvedAt !== null && r.resolvedAt < w.to).map((r) => r.resolvedAt! - r.openedAt);
   const incidents = rows.map((r) => {
@@ -70,12 +69,11 @@ export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number
     };
   });
 
-  const counts = db
-    .prepare(
-      `SELECT service, count(*) AS checks, coalesce(sum(status IN ${FAILURE_STATUSES_SQL}), 0) AS failures
-       FROM observations WHERE at >= ? AND at < ? GROUP BY service`,
-    )
-    .all(w.from, w.to) as { service: string; checks: number; failures: number }[];
+  const counts = prepared(
+    db,
+    `SELECT service, count(*) AS checks, coalesce(sum(status IN ${FAILURE_STATUSES_SQL}), 0) AS failures
+     FROM observations WHERE at >= ? AND at < ? GROUP BY service`,
+  ).all(w.from, w.to) as { service: string; checks: number; failures: number }[];
   const byService = new Map(counts.map((c) => [c.service, c]));
   const names = [...new Set([...w.services, ...byService.keys()])].sort();
   const services = names.map((name) => {
@@ -115,11 +113,9 @@ export function buildIncidentReport(db: Db, w: ReportWindow, generatedAt: number
 }
 
 function requirementChanges(db: Db, w: ReportWindow): Pick<IncidentReportData, "requirementStatusRecorded" | "requirementChanges"> {
-  const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requirement_status'`).get();
+  const exists = prepared(db, `SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'requirement_status'`).get();
   if (!exists) return { requirementStatusRecorded: false, requirementChanges: [] };
-  const rows = db
-    .prepare(`SELECT requirement, status, detail, since FROM requirement_status WHERE since >= ? AND since < ? ORDER BY requirement`)
-    .all(w.from, w.to) as { requirement: string; status: string; detail: string; since: number }[];
+  const rows = prepared(db, `SELECT requirement, status, detail, since FROM requirement_status WHERE since >= ? AND since < ? ORDER BY requirement`).all(w.from, w.to) as { requirement: string; status: string; detail: string; since: number }[];
   return {
     requirementStatusRecorded: true,
     requirementChanges: rows.map((r) => ({ id: r.requirement, status: r.status, since: isoMinute(r.since), detail: cell(r.detail) || "—" })),
