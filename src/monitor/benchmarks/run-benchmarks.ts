@@ -1,4 +1,5 @@
 import type { ServiceConfig } from "../../config/schema.ts";
+import { prepared } from "../../evidence/metrics/store-query.ts";
 import { parseDuration } from "../../shared/duration.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Logger } from "../../shared/logger.ts";
@@ -42,7 +43,8 @@ export async function runBenchmarks(ctx: BenchmarkContext): Promise<BenchmarkRun
   const log = ctx.logger.child({ module: "benchmarks" });
   const { targets, skipped } = benchmarkPlan(ctx.services, ctx.config, ctx.live);
   for (const s of skipped) log.info(s, "benchmark skipped");
-  const insert = ctx.store.prepare(
+  const insert = prepared(
+    ctx.store,
     `INSERT OR REPLACE INTO benchmarks (run_id, service, model, metric, value, unit, conditions, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const runs: BenchmarkRun[] = [];
