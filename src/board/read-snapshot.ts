@@ -1,16 +1,10 @@
 import { errorMessage } from "../shared/errors.ts";
-import { INCIDENTS, REQUIREMENTS, SERVICES } from "../workspace/databases.ts";
 import type { Workspace } from "../workspace/workspace.ts";
+import { BOARD_DATABASES, BOARD_PAGE_LIMIT } from "./public/board-databases.ts";
 import type { BoardRow, BoardSnapshot } from "./public/board-types.ts";
-
-/** The databases the board shows, in the order it reads them. */
-export const BOARD_DATABASES = [REQUIREMENTS.name, SERVICES.name, INCIDENTS.name] as const;
 
 /** Links a row to the workspace's own UI (AppFlowy); undefined when there is no link. */
 export type RowUrl = (database: string, key: string) => string | undefined;
-
-/** How many of the newest pages the board shows. */
-const PAGE_LIMIT = 5;
 
 export interface ReadSnapshotOptions {
   rowUrl?: RowUrl;
@@ -35,10 +29,10 @@ export async function readSnapshot(workspace: Workspace, options: ReadSnapshotOp
       return [];
     }
   };
-  const [requirements, services, incidents] = await Promise.all(BOARD_DATABASES.map(read));
+  const [requirements, services, incidents] = await Promise.all([BOARD_DATABASES.requirements, BOARD_DATABASES.services, BOARD_DATABASES.incidents].map(read));
   let pages: BoardSnapshot["pages"] = [];
   try {
-    pages = (await workspace.readPages()).slice(0, PAGE_LIMIT).map((p) => ({ key: p.key, title: p.title, markdown: p.markdown, updatedAt: p.updatedAt }));
+    pages = (await workspace.readPages()).slice(0, BOARD_PAGE_LIMIT).map((p) => ({ key: p.key, title: p.title, markdown: p.markdown, updatedAt: p.updatedAt }));
   } catch (err) {
     problems.push({ database: "pages", message: errorMessage(err) });
   }

@@ -1,7 +1,7 @@
 import type { Logger } from "../shared/logger.ts";
 import type { Workspace } from "../workspace/workspace.ts";
 import type { BoardSnapshot } from "./public/board-types.ts";
-import { BOARD_DATABASES } from "./read-snapshot.ts";
+import { BOARD_DATABASES } from "./public/board-databases.ts";
 
 /** One read's outcome as a ready-to-write server-sent event; `text` (the snapshot without its time) is absent for a problem. */
 export interface SnapshotUpdate {
@@ -46,7 +46,7 @@ export class SnapshotHub {
       clearTimeout(debounce);
       debounce = setTimeout(() => void this.push(), 150);
     };
-    const unwatch = BOARD_DATABASES.map((db) => this.options.workspace.watch(db, soon));
+    const unwatch = Object.values(BOARD_DATABASES).map((db) => this.options.workspace.watch(db, soon));
     const refresh = setInterval(() => void this.push(), this.options.refreshMs);
     this.stopWatching = () => {
       clearTimeout(debounce);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { BOARD_DATABASES } from "../../src/board/public/board-databases.ts";
 import type { BoardSnapshot } from "../../src/board/public/board-types.ts";
-import { BOARD_DATABASES } from "../../src/board/read-snapshot.ts";
 import { SnapshotHub, type SnapshotUpdate } from "../../src/board/snapshot-hub.ts";
 import { silentLogger } from "../../src/shared/logger.ts";
 import type { Workspace } from "../../src/workspace/workspace.ts";
@@ -44,7 +44,7 @@ describe("SnapshotHub", () => {
     const b = collect();
     const offA = hub.subscribe(a.listener);
     const offB = hub.subscribe(b.listener);
-    expect(watching()).toBe(BOARD_DATABASES.length);
+    expect(watching()).toBe(Object.keys(BOARD_DATABASES).length);
     await vi.waitFor(() => expect(a.got).toHaveLength(1));
     expect(b.got).toEqual(a.got);
     expect(read).toHaveBeenCalledTimes(1);
@@ -64,7 +64,7 @@ describe("SnapshotHub", () => {
 
     offA();
     offB();
-    expect(watching()).toBe(BOARD_DATABASES.length);
+    expect(watching()).toBe(Object.keys(BOARD_DATABASES).length);
     offC();
     expect(watching()).toBe(0);
   });

@@ -9,11 +9,9 @@ import {
   readRowsFromDoc,
   upsertRowInDoc,
 } from "../../workspace/local/yjs-layout.ts";
+import { BOARD_DATABASES, BOARD_PAGE_LIMIT } from "./board-databases.ts";
 import type { BoardData, BoardPage, BoardRow } from "./board-types.ts";
 import type { Connection, DataSource } from "./data-source.ts";
-
-const DATABASES = { requirements: "Requirements", services: "Services", incidents: "Incidents" } as const;
-const PAGE_LIMIT = 5;
 
 interface OpenDoc {
   doc: Y.Doc;
@@ -49,14 +47,14 @@ export class LiveSource implements DataSource {
     // Retry quickly and keep retrying: a restarted tracker should be back on the board within seconds.
     this.socket = new HocuspocusProviderWebsocket({ url: this.url, delay: 500, minDelay: 250, maxDelay: 3000, factor: 1.5, maxAttempts: 0 });
     this.socket.on("status", () => this.report());
-    for (const name of Object.values(DATABASES)) this.open(databaseDocName(name));
+    for (const name of Object.values(BOARD_DATABASES)) this.open(databaseDocName(name));
     const index = this.open(WORKSPACE_DOC);
     index.doc.getMap("pages").observeDeep(() => this.followPages());
     this.report();
   }
 
   save(key: string, field: string, value: string): void {
-    const open = this.docs.get(databaseDocName(DATABASES.requirements));
+    const open = this.docs.get(databaseDocName(BOARD_DATABASES.requirements));
     const spec = open && readDatabaseSpec(open.doc);
     if (!open || !spec) return;
     open.doc.transact(() => upsertRowInDoc(open.doc, spec.keyField, key, { [field]: value }, {}, Date.now()), "board");
@@ -121,7 +119,7 @@ export class LiveSource implements DataSource {
     const newest = [...index.entries()]
       .map(([key, entry]) => ({ key, at: Number(entry.get("updatedAt") ?? 0) }))
       .sort((a, b) => b.at - a.at)
-      .slice(0, PAGE_LIMIT)
+      .slice(0, BOARD_PAGE_LIMIT)
       .map((p) => pageDocName(p.key));
     for (const name of [...this.docs.keys()]) if (name.startsWith("page/") && !newest.includes(name)) this.close(name);
     for (const name of newest) this.open(name);
@@ -173,6 +171,6 @@ export class LiveSource implements DataSource {
       if (page) pages.push(page);
     }
     pages.sort((a, b) => b.updatedAt - a.updatedAt);
-    return { requirements: this.rows(DATABASES.requirements), services: this.rows(DATABASES.services), incidents: this.rows(DATABASES.incidents), pages };
+    return { requirements: this.rows(BOARD_DATABASES.requirements), services: this.rows(BOARD_DATABASES.services), incidents: this.rows(BOARD_DATABASES.incidents), pages };
   }
 }
