@@ -1,4 +1,5 @@
 import { loadConfig } from "../config/load-config.ts";
+import { prepared } from "../evidence/metrics/store-query.ts";
 import { silentLogger } from "../shared/logger.ts";
 import type { Db } from "../store/open-store.ts";
 import { REQUIREMENTS } from "../workspace/databases.ts";
@@ -62,7 +63,7 @@ export async function buildStatus(workspace: Workspace, store: Db | undefined, n
 
 /** The criteria as the evidence engine last evaluated them (its requirement_status row), so edited-away criteria never linger. */
 function latestEvidence(store: Db, requirement: string): EvidenceEntry[] {
-  const row = store.prepare("SELECT detail FROM requirement_status WHERE requirement = ?").get(requirement) as { detail: string } | undefined;
+  const row = prepared(store, "SELECT detail FROM requirement_status WHERE requirement = ?").get(requirement) as { detail: string } | undefined;
   if (!row) return [];
   try {
     const detail = JSON.parse(row.detail) as { evidence?: EvidenceEntry[] };
