@@ -27,7 +27,7 @@ const CATCH_UP_MS = 24 * 3_600_000;
 export class HealthRollups {
   private readonly o: HealthRollupsOptions;
   private readonly log: Logger;
-  private readonly lastStatus = new Map<string, ProbeStatus | undefined>();
+  private readonly lastStatus = new Map<string, ProbeStatus>();
   private closedUpTo: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -56,7 +56,6 @@ export class HealthRollups {
 
   /** Records one check; a change of status rewrites the current window's row at once. */
   note(service: string, status: ProbeStatus, at: number): void {
-    if (!this.lastStatus.has(service)) this.lastStatus.set(service, undefined);
     const previous = this.lastStatus.get(service);
     this.lastStatus.set(service, status);
     if (previous === status) return;

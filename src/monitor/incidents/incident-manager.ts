@@ -8,7 +8,7 @@ import type { Alert, AlertKind, IncidentKind, Severity } from "../alerts/alert.t
 import type { RestartRecord } from "../restart/restart-record.ts";
 import type { ConditionStore } from "./condition-store.ts";
 import type { RequirementIndex } from "./requirement-index.ts";
-import { transition, type IncidentEffect, type IncidentEvent, type IncidentState, type TransitionConfig } from "./transition.ts";
+import { INITIAL_STATE, transition, type IncidentEffect, type IncidentEvent, type IncidentState, type TransitionConfig } from "./transition.ts";
 import { parseJsonList } from "../../store/parse-json-list.ts";
 
 /** What can go wrong with a service: it is down, one of its resources is exhausted, or it became slow. */
@@ -139,7 +139,7 @@ export class IncidentManager {
       if (!service || known.has(service)) continue;
       const row = this.row(incidentId);
       if (row) this.resolve(incidentId, { summary: `${service} is no longer configured`, detail: "removed from the config", severity: row.severity }, this.o.now());
-      this.o.conditions.put(key, service, kind ?? "down", { state: { failures: 0, successes: 0, triggered: false, openedAt: null, notifiedAt: null }, incidentId: null }, this.o.now());
+      this.o.conditions.put(key, service, kind ?? "down", { state: { ...INITIAL_STATE }, incidentId: null }, this.o.now());
       this.log.info({ service, incident: incidentId, aspect }, "incident of a removed service resolved");
     }
   }
