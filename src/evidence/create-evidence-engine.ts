@@ -28,7 +28,7 @@ interface RequirementState {
   /** Title and criteria as last evaluated: an edit changes it, the tracker's own writes do not. */
   fingerprint: string;
   /** The card as last written: Status and Evidence are the tracker's, so a hand edit is put back. */
-  card?: { signature: string; text: string; at: number; set: Cells };
+  card?: { signature: string; at: number; set: Cells };
   /** Per criterion: the last Evidence row written to the workspace. */
   history: Map<string, { result: CriterionResult; at: number }>;
 }
@@ -166,12 +166,12 @@ export function createEvidenceEngine(deps: AppDeps, options: EvidenceEngineOptio
     const text = evidenceCell(ev);
     const card = state.card;
     // A verified card is refreshed even when its text did not move, so Last verified keeps up.
-    const due = !card || card.signature !== signature || (now - card.at >= cardRefreshMs && (card.text !== text || ev.status === "Verified"));
+    const due = !card || card.signature !== signature || (now - card.at >= cardRefreshMs && (card.set.Evidence !== text || ev.status === "Verified"));
     if (!due) return;
     const set: Cells = { Status: ev.status, Evidence: text };
     if (ev.status === "Verified") set["Last verified"] = iso(now);
     deps.records.upsert(REQUIREMENTS.name, ev.id, { set });
-    state.card = { signature, text, at: now, set };
+    state.card = { signature, at: now, set };
   }
 
   /** The Evidence rows due for this evaluation (key and cells), noted in the requirement's state as written. */
