@@ -86,22 +86,16 @@ export const probeCommand: Command = {
   name: "probe",
   summary: "probe [--json] [--service NAME ...]   probe every configured service once and print what answered",
   async run(ctx) {
-    try {
-      const { values } = parseCommandArgs(ctx.argv, { ...CONFIG_OPTION, json: { type: "boolean" }, service: { type: "string", multiple: true, short: "s" } });
-      const { config } = loadConfig(values.config, ctx.env);
-      const services = selectServices(config.services, values.service);
-      const reports = await probeServices(config, services, {
-        fetch: globalThis.fetch,
-        now: Date.now,
-        logger: silentLogger(),
-      });
-      if (values.json) writeLine(ctx.stdout, JSON.stringify({ services: reports }, null, 2));
-      else writeLine(ctx.stdout, reports.length ? formatProbeTable(reports) : "no services configured");
-      return reports.every((r) => r.status === "up") ? 0 : 1;
-    } catch (err) {
-      if (!(err instanceof TrackerError)) throw err;
-      writeLine(ctx.stderr, `ai-tracker probe: ${err.message}`);
-      return err.exitCode;
-    }
+    const { values } = parseCommandArgs(ctx.argv, { ...CONFIG_OPTION, json: { type: "boolean" }, service: { type: "string", multiple: true, short: "s" } });
+    const { config } = loadConfig(values.config, ctx.env);
+    const services = selectServices(config.services, values.service);
+    const reports = await probeServices(config, services, {
+      fetch: globalThis.fetch,
+      now: Date.now,
+      logger: silentLogger(),
+    });
+    if (values.json) writeLine(ctx.stdout, JSON.stringify({ services: reports }, null, 2));
+    else writeLine(ctx.stdout, reports.length ? formatProbeTable(reports) : "no services configured");
+    return reports.every((r) => r.status === "up") ? 0 : 1;
   },
 };

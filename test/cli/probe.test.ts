@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type Simulator } from "../../scripts/simulators/index.ts";
-import { probeCommand } from "../../src/cli/probe.ts";
+import { main } from "../../src/cli/main.ts";
 import { tempDir } from "../helpers/temp-dir.ts";
 
 function capture(): { stream: Writable; text: () => string } {
@@ -20,7 +20,7 @@ function capture(): { stream: Writable; text: () => string } {
 async function runProbeCommand(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = capture();
   const err = capture();
-  const code = await probeCommand.run({ argv, stdout: out.stream, stderr: err.stream, env: {}, stopSignal: new Promise(() => {}) });
+  const code = await main(["probe", ...argv], { stdout: out.stream, stderr: err.stream, env: {}, stopSignal: new Promise(() => {}) });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
