@@ -1,16 +1,13 @@
+import { isDeletion, pageTarget, queueAfter, rowTarget, type RowPayload } from "../outbox/outbox-table.ts";
 import type { Logger } from "../shared/logger.ts";
 import type { RecordWriter } from "./record-writer.ts";
 import type { PageSpec, RowWrite, Workspace } from "./workspace.ts";
 
-type Pending =
-  | { kind: "row"; database: string; key: string; write: RowWrite }
-  | { kind: "delete"; database: string; key: string }
-  | { kind: "recreate"; database: string; key: string; then: RowWrite }
-  | { kind: "page"; page: PageSpec };
+type Pending = { kind: "row"; database: string; key: string; payload: RowPayload } | { kind: "page"; page: PageSpec };
 
 /**
- * A record writer that queues in memory, coalesces writes per row, and applies them in order.
- * Used by one-shot commands; `start` uses the durable outbox.
+ * A record writer that queues in memory, coalesces writes per row as the outbox does (queueAfter), and applies
+ * them in order. Used by one-shot commands; `start` uses the durable outbox.
  */
 export class MemoryRecordWriter implements RecordWriter {
   private readonly workspace: Workspace;
@@ -24,28 +21,15 @@ export class MemoryRecordWriter implements RecordWriter {
   }
 
   upsert(database: string, key: string, write: RowWrite): void {
-    const id = `row\u0000${database}\u0000${key}`;
-    const prev = this.queue.get(id);
-    if (prev?.kind === "delete" || prev?.kind === "recreate") {
-      // The delete stays first: the row ends up written afresh, seed included, as the outbox does it.
-      const then = prev.kind === "recreate" ? mergeWrites(prev.then, write) : write;
-      this.queue.set(id, { kind: "recreate", database, key, then });
-    } else {
-      this.queue.delete(id);
-      this.queue.set(id, { kind: "row", database, key, write: prev?.kind === "row" ? mergeWrites(prev.write, write) : write });
-    }
-    this.kick();
+    this.queueRow(database, key, { write });
   }
 
   delete(database: string, key: string): void {
-    const id = `row\u0000${database}\u0000${key}`;
-    this.queue.delete(id);
-    this.queue.set(id, { kind: "delete", database, key });
-    this.kick();
+    this.queueRow(database, key, { delete: true });
   }
 
   page(page: PageSpec): void {
-    const id = `page\u0000${page.key}`;
+    const id = pageTarget(page.key);
     this.queue.delete(id);
     this.queue.set(id, { kind: "page", page });
     this.kick();
@@ -57,6 +41,17 @@ export class MemoryRecordWriter implements RecordWriter {
 
   async close(): Promise<void> {
     await this.flush();
+  }
+
+  private queueRow(database: string, key: string, next: { delete: true } | { write: RowWrite }): void {
+    const id = rowTarget(database, key);
+    const prev = this.queue.get(id);
+    const queued = prev?.kind === "row" ? prev.payload : undefined;
+    const payload = queued ? queueAfter(queued, next) : "write" in next ? next.write : { delete: 1 };
+    // An upsert after a queued delete joins it where it waits; anything else goes to the back of the queue.
+    if (!(queued && isDeletion(queued) && "write" in next)) this.queue.delete(id);
+    this.queue.set(id, { kind: "row", database, key, payload });
+    this.kick();
   }
 
   private kick(): void {
@@ -72,21 +67,15 @@ export class MemoryRecordWriter implements RecordWriter {
       const [id, item] = this.queue.entries().next().value as [string, Pending];
       this.queue.delete(id);
       try {
-        if (item.kind === "row") await this.workspace.upsertRow(item.database, item.key, item.write);
-        else if (item.kind === "delete") await this.workspace.deleteRow(item.database, item.key);
-        else if (item.kind === "recreate") {
+        if (item.kind === "page") await this.workspace.writePage(item.page);
+        else if (!isDeletion(item.payload)) await this.workspace.upsertRow(item.database, item.key, item.payload);
+        else {
           await this.workspace.deleteRow(item.database, item.key);
-          await this.workspace.upsertRow(item.database, item.key, item.then);
+          if (item.payload.then) await this.workspace.upsertRow(item.database, item.key, item.payload.then);
         }
-        else await this.workspace.writePage(item.page);
       } catch (err) {
         this.log.error({ err, record: item.kind === "page" ? `page/${item.page.key}` : `${item.database}/${item.key}` }, "record not written");
       }
     }
   }
-}
-
-/** A later write's cells win for `set`; the first write's seed wins, as only the creating write seeds. */
-function mergeWrites(first: RowWrite, next: RowWrite): RowWrite {
-  return { set: { ...first.set, ...next.set }, seed: { ...next.seed, ...first.seed } };
 }
