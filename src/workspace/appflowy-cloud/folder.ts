@@ -73,6 +73,11 @@ export async function folderTree(client: AppFlowyClient, workspaceId: string, ro
   return parseOrThrow(FolderViewSchema, await client.api("GET", `/api/workspace/${workspaceId}/folder`, { query: { depth, root_view_id: rootViewId } }), endpoint);
 }
 
+/** The folder page named `name` in the top two levels of `tree`: a document page, never a space or the workspace itself. */
+export function findFolderPage(tree: FolderView, name: string, workspaceId: string): FolderView | undefined {
+  return [tree, ...tree.children, ...tree.children.flatMap((c) => c.children)].find((v) => v.name === name && v.layout === 0 && !v.is_space && v.view_id !== workspaceId);
+}
+
 /** The database behind a grid view (the create-page answer gives only the view id, API.md 5.1). */
 export async function databaseIdOfView(client: AppFlowyClient, workspaceId: string, viewId: string): Promise<string | undefined> {
   const list = parseOrThrow(DatabasesSchema, await client.api("GET", `/api/workspace/${workspaceId}/database`), "GET /api/workspace/{ws}/database");

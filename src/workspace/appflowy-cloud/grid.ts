@@ -4,7 +4,7 @@ import type { DatabaseSpec } from "../workspace.ts";
 import { WorkspaceWriteError } from "../workspace-error.ts";
 import type { AppFlowyClient } from "./client.ts";
 import { addSelectOptionsUpdate, removeRowOrdersUpdate } from "./database-collab.ts";
-import { createView, databaseIdOfView, folderTree, parseOrThrow } from "./folder.ts";
+import { createView, databaseIdOfView, folderTree, parseOrThrow, type FolderView } from "./folder.ts";
 import { compareFields, fieldCreateBody, type RemoteField } from "./mapping.ts";
 import { RowIndex } from "./row-index.ts";
 
@@ -54,15 +54,30 @@ const FieldsSchema = z.array(
 );
 const CollabSchema = z.object({ doc_state: z.array(z.number()) });
 
+/** The grids directly under the folder page. */
+export async function folderGrids(client: AppFlowyClient, workspaceId: string, folderId: string): Promise<FolderView[]> {
+  return (await folderTree(client, workspaceId, folderId, 1)).children.filter((c) => c.layout === 1);
+}
+
+/**
+ * The grid of database `name` among `grids`: the one marked as the tracker's, else the one so named; `renamedTo`
+ * when a person renamed the marked one, which the tracker will not guess past.
+ */
+export function matchGrid(grids: readonly FolderView[], name: string): { view: FolderView } | { renamedTo: string } | undefined {
+  const mine = grids.find((g) => g.extra?.[TRACKER_DB] === name);
+  if (mine && mine.name !== name) return { renamedTo: mine.name };
+  const view = mine ?? grids.find((g) => g.name === name);
+  return view && { view };
+}
+
 /** Finds the grid of a database under the folder, creating it when `create` is set. */
 export async function openGrid(env: GridEnv, spec: DatabaseSpec, create: boolean): Promise<Grid> {
   const { client, workspaceId, folderId } = env;
-  const children = (await folderTree(client, workspaceId, folderId, 1)).children.filter((c) => c.layout === 1);
-  const mine = children.find((c) => c.extra?.[TRACKER_DB] === spec.name);
-  if (mine && mine.name !== spec.name) {
-    throw new WorkspaceWriteError(spec.name, undefined, `its grid was renamed to "${mine.name}" in AppFlowy; rename it back to "${spec.name}" (the tracker finds grids by name)`);
+  const match = matchGrid(await folderGrids(client, workspaceId, folderId), spec.name);
+  if (match && "renamedTo" in match) {
+    throw new WorkspaceWriteError(spec.name, undefined, `its grid was renamed to "${match.renamedTo}" in AppFlowy; rename it back to "${spec.name}" (the tracker finds grids by name)`);
   }
-  let view = mine ?? children.find((c) => c.name === spec.name);
+  let view = match?.view;
   let created = false;
   if (!view) {
     if (!create) throw new WorkspaceWriteError(spec.name, undefined, `no grid named "${spec.name}" under "${env.folderName}" (ensureDatabase first, or was it renamed?)`);

@@ -11,7 +11,7 @@ import { WorkspaceWriteError } from "../workspace-error.ts";
 import { AppFlowyError } from "./appflowy-error.ts";
 import { AppFlowyClient } from "./client.ts";
 import { documentBlocks } from "./collab.ts";
-import { createView, findWorkspace, folderTree, parseOrThrow } from "./folder.ts";
+import { createView, findFolderPage, findWorkspace, folderTree, parseOrThrow } from "./folder.ts";
 import { checkFields, openGrid, readCollab, TRACKER_DB, type Grid, type GridEnv } from "./grid.ts";
 import { createRow, explainTooLarge, indexRows, listRowIds, putRow, removeRows, rowDetails, rowIndex, updateUiRow } from "./grid-rows.ts";
 import { Limiter } from "./limiter.ts";
@@ -275,8 +275,7 @@ export class AppFlowyWorkspace implements Workspace {
     this.workspaceId = ws.id;
     const env = (folderId: string): GridEnv => ({ client, workspaceId: ws.id, folderId, folderName: this.config.folder, log: this.log, now: this.now, pollMs: this.pollMs });
     const tree = await folderTree(client, ws.id, undefined, 2);
-    const candidates = [tree, ...tree.children, ...tree.children.flatMap((c) => c.children)];
-    const found = candidates.find((v) => v.name === this.config.folder && v.layout === 0 && !v.is_space && v.view_id !== ws.id);
+    const found = findFolderPage(tree, this.config.folder, ws.id);
     if (found) return env(found.view_id);
     const parent = tree.children.find((c) => c.is_space)?.view_id ?? ws.id;
     const viewId = randomUUID();

@@ -2,8 +2,8 @@ import { errorMessage } from "../../shared/errors.ts";
 import type { DatabaseSpec } from "../workspace.ts";
 import type { AppFlowyWorkspaceConfig } from "../workspace-config.ts";
 import type { AppFlowyClient } from "./client.ts";
-import { databaseIdOfView, findWorkspace, folderTree } from "./folder.ts";
-import { fetchFields } from "./grid.ts";
+import { databaseIdOfView, findFolderPage, findWorkspace, folderTree } from "./folder.ts";
+import { fetchFields, folderGrids, matchGrid } from "./grid.ts";
 import { compareFields, typeName } from "./mapping.ts";
 import type { AppFlowyWorkspace } from "./index.ts";
 
@@ -35,7 +35,7 @@ export async function inspectWorkspace(workspace: AppFlowyWorkspace, config: App
   }
   try {
     const tree = await folderTree(client, ws.id, undefined, 2);
-    const folder = [tree, ...tree.children, ...tree.children.flatMap((c) => c.children)].find((v) => v.name === config.folder && v.layout === 0 && !v.is_space && v.view_id !== ws.id);
+    const folder = findFolderPage(tree, config.folder, ws.id);
     if (!folder) {
       const space = tree.children.find((c) => c.is_space)?.name ?? "the workspace root";
       out.push({ level: "create", text: `folder page "${config.folder}" under "${space}"` });
@@ -43,14 +43,14 @@ export async function inspectWorkspace(workspace: AppFlowyWorkspace, config: App
       return out;
     }
     out.push({ level: "ok", text: `folder page "${config.folder}" (${folder.view_id})` });
-    const grids = (await folderTree(client, ws.id, folder.view_id, 1)).children.filter((c) => c.layout === 1);
+    const grids = await folderGrids(client, ws.id, folder.view_id);
     for (const spec of specs) {
-      const mine = grids.find((g) => g.extra?.ai_tracker_database === spec.name);
-      if (mine && mine.name !== spec.name) {
-        out.push({ level: "problem", text: `${spec.name}: its grid was renamed to "${mine.name}" in AppFlowy; rename it back` });
+      const match = matchGrid(grids, spec.name);
+      if (match && "renamedTo" in match) {
+        out.push({ level: "problem", text: `${spec.name}: its grid was renamed to "${match.renamedTo}" in AppFlowy; rename it back` });
         continue;
       }
-      const grid = mine ?? grids.find((g) => g.name === spec.name);
+      const grid = match?.view;
       if (!grid) {
         out.push({ level: "create", text: `grid ${spec.name} with ${spec.fields.length} fields` });
         continue;
