@@ -15,7 +15,7 @@ import { createBoard } from "./board/create-board.ts";
 import { addRequirement } from "./requirements/add-requirement.ts";
 import { createEvidenceEngine } from "./evidence/create-evidence-engine.ts";
 import { createMonitor } from "./monitor/create-monitor.ts";
-import { createOutbox } from "./outbox/create-outbox.ts";
+import { createOutbox, type Outbox } from "./outbox/create-outbox.ts";
 import { AppFlowyWorkspace } from "./workspace/appflowy-cloud/index.ts";
 import { createPipelines } from "./pipelines/create-pipelines.ts";
 import { createRouter } from "./router/create-router.ts";
@@ -74,7 +74,7 @@ export function createApp(config: Config, options: AppOptions): App {
 
       deps = { config, logger, fetch: fetchFn, now, store, workspace, records, live: new LiveState() };
 
-      await prepareWorkspace(deps, requirements);
+      await prepareWorkspace(deps, records, requirements);
       logger.info({ ms: Math.round(performance.now() - started), workspace: config.workspace.kind, url: opened.server?.url }, "workspace ready");
 
       const monitor = createMonitor(deps);
@@ -144,8 +144,8 @@ const REMOTE_READY_TIMEOUT_MS = 10_000;
  * data folder); a remote one may be down at start: the records wait in the outbox and land when it is back,
  * instead of the tracker failing and crash-looping under a supervisor.
  */
-async function prepareWorkspace(deps: AppDeps, requirements: Requirement[]): Promise<void> {
-  const { workspace, records, logger } = deps;
+async function prepareWorkspace(deps: AppDeps, records: Outbox, requirements: Requirement[]): Promise<void> {
+  const { workspace, logger } = deps;
   const remote = workspace.kind !== "local";
   let reachable = true;
   try {
@@ -158,11 +158,7 @@ async function prepareWorkspace(deps: AppDeps, requirements: Requirement[]): Pro
   syncRequirements(requirements, records, logger);
   if (!remote) return records.flush();
   if (!reachable) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), REMOTE_READY_TIMEOUT_MS)));
-  const outcome = await Promise.race([records.flush().then(() => "flushed" as const), timedOut]);
-  clearTimeout(timer);
-  if (outcome === "timeout") logger.warn({ workspace: workspace.kind }, "workspace slow at start; records keep going out in the background");
+  if (!(await records.flushWithin(REMOTE_READY_TIMEOUT_MS))) logger.warn({ workspace: workspace.kind }, "workspace slow at start; records keep going out in the background");
 }
 
 export function splitListen(listen: string): [string, number] {
@@ -172,11 +168,12 @@ export function splitListen(listen: string): [string, number] {
 
 /** Liveness for orchestrators: 200 while the store answers, with the services' latest states. */
 function healthz(deps: AppDeps): RouteHandler {
+  const ping = deps.store.prepare("SELECT 1");
   return (req, res, url) => {
     if (url.pathname !== "/healthz" || req.method !== "GET") return false;
     let storeOk = true;
     try {
-      deps.store.prepare("SELECT 1").get();
+      ping.get();
     } catch {
       storeOk = false;
     }

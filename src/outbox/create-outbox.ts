@@ -40,6 +40,8 @@ export interface OutboxStats {
 }
 
 export type Outbox = RecordWriter & {
+  /** flush(), but waiting at most `ms`: true when everything queued before the call was sent, false on time out. */
+  flushWithin(ms: number): Promise<boolean>;
   start(): void;
   stop(): Promise<void>;
   stats(): OutboxStats;
@@ -198,12 +200,14 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (inFlight.size === 0 && !table.anyPendingUpTo(upTo)) return;
       await new Promise<void>((resolve) => waiters.push({ upTo, resolve }));
     },
+    async flushWithin(ms) {
+      let t: NodeJS.Timeout | undefined;
+      const flushed = await Promise.race([outbox.flush().then(() => true), new Promise<false>((r) => (t = setTimeout(() => r(false), ms)))]);
+      clearTimeout(t);
+      return flushed;
+    },
     async close() {
-      if (running) {
-        let t: NodeJS.Timeout | undefined;
-        await Promise.race([outbox.flush(), new Promise<void>((r) => (t = setTimeout(r, CLOSE_TIMEOUT_MS)))]);
-        clearTimeout(t);
-      }
+      if (running) await outbox.flushWithin(CLOSE_TIMEOUT_MS);
       await outbox.stop();
     },
     start() {

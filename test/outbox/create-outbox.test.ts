@@ -113,6 +113,17 @@ describe("createOutbox()", () => {
     expect(outbox.stats()).toMatchObject({ pending: 0, parked: 0 });
   });
 
+  it("flushWithin() answers false when the workspace does not take the records in time, true once it does", async () => {
+    const { fake, outbox } = await onDouble();
+    fake.setFault({ mode: "down" });
+    outbox.start();
+    queue(outbox, 3);
+    expect(await outbox.flushWithin(100)).toBe(false);
+    fake.clearFault();
+    expect(await outbox.flushWithin(10_000)).toBe(true);
+    expectExactlyOnce(fake, 3);
+  });
+
   it("delivers what was queued when AppFlowy was already down at start, creating the grid once it is back", async () => {
     const fake = await startFakeAppFlowy();
     const workspace = connect(fake);
