@@ -34,7 +34,14 @@ export class SnapshotHub {
   subscribe(listener: (update: SnapshotUpdate) => void): () => void {
     this.listeners.add(listener);
     if (this.listeners.size === 1) this.start();
-    else if (this.latest) listener(this.latest);
+    else {
+      // The cached snapshot paints the new tab at once; a fresh read follows (unless one is under way), since
+      // pages have no change feed and the cache may be up to one refresh old. Streams skip an unchanged snapshot.
+      if (this.latest) {
+        listener(this.latest);
+        if (!this.reading) void this.push();
+      }
+    }
     return () => {
       if (this.listeners.delete(listener) && this.listeners.size === 0) this.stop();
     };

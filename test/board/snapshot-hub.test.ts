@@ -38,7 +38,7 @@ const collect = () => {
 describe("SnapshotHub", () => {
   afterEach(() => vi.useRealTimers());
 
-  it("reads once per change however many streams listen, and gives a late stream the cached snapshot at once", async () => {
+  it("reads once per change however many streams listen, and gives a late stream the cached snapshot at once, then a fresh one", async () => {
     const { hub, read, watching, change } = setup();
     const a = collect();
     const b = collect();
@@ -52,15 +52,17 @@ describe("SnapshotHub", () => {
     const c = collect();
     const offC = hub.subscribe(c.listener);
     expect(c.got).toEqual(a.got);
-    expect(read).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(read).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => expect(c.got).toHaveLength(2));
+    expect(c.got[1]!.text).toBe(a.got[0]!.text);
 
     change("down");
     change("down");
-    await vi.waitFor(() => expect(a.got).toHaveLength(2));
-    expect(read).toHaveBeenCalledTimes(2);
-    expect(b.got[1]).toBe(a.got[1]);
-    expect(c.got[1]).toBe(a.got[1]);
-    expect(a.got[1]!.event).toContain('"Status":"down"');
+    await vi.waitFor(() => expect(a.got).toHaveLength(3));
+    expect(read).toHaveBeenCalledTimes(3);
+    expect(b.got[2]).toBe(a.got[2]);
+    expect(c.got[2]).toBe(a.got[2]);
+    expect(a.got[2]!.event).toContain('"Status":"down"');
 
     offA();
     offB();
