@@ -1,5 +1,5 @@
 import type { Config } from "../config/schema.ts";
-import { parseDuration } from "../shared/duration.ts";
+import { serviceIntervalMs } from "../monitor/service-interval.ts";
 import type { Source } from "./metrics/metric.ts";
 
 /** How many check intervals old probe evidence may be before it no longer counts. */
@@ -12,9 +12,7 @@ export const FRESH_INTERVALS = 3;
  */
 export function maxEvidenceAge(source: Source, services: readonly string[], config: Pick<Config, "probe" | "services">, windowMs: number): number {
   if (source !== "probe") return windowMs;
-  const fallback = parseDuration(config.probe.interval) ?? 30_000;
-  const byName = new Map(config.services.map((s) => [s.name, s] as const));
   const names = services.length > 0 ? services : config.services.map((s) => s.name);
-  if (names.length === 0) return FRESH_INTERVALS * fallback;
-  return FRESH_INTERVALS * Math.max(...names.map((n) => parseDuration(byName.get(n)?.interval ?? "") ?? fallback));
+  if (names.length === 0) return FRESH_INTERVALS * serviceIntervalMs(config.probe, undefined);
+  return FRESH_INTERVALS * Math.max(...names.map((n) => serviceIntervalMs(config.probe, config.services.find((s) => s.name === n))));
 }

@@ -26,6 +26,7 @@ import { ObservationStore } from "./observation-store.ts";
 import { RestartHooks } from "./restart/restart-hooks.ts";
 import { RetentionPruner } from "./retention-pruner.ts";
 import type { runCommand } from "./restart/run-command.ts";
+import { serviceIntervalMs } from "./service-interval.ts";
 import { serviceCells } from "./service-row.ts";
 
 export interface MonitorOptions {
@@ -100,12 +101,12 @@ export function createMonitor(deps: AppDeps, options: MonitorOptions = {}): Moni
   };
   // A closed window already aggregates a few minutes of checks, so one bad window opens and one good one resolves.
   const performanceConfig: TransitionConfig = { ...downConfig, openAfter: 1, resolveAfter: 1 };
-  const defaultIntervalMs = parseDuration(config.probe.interval) ?? 30_000;
+  const defaultIntervalMs = serviceIntervalMs(config.probe, undefined);
   const sustainMs = parseDuration(config.alerts.resourceSustain) ?? 120_000;
   /** Resource conditions open after openAfter checks, or as many as cover resourceSustain at the service's interval. */
   const resourceConfigs = new Map(
     config.services.map((service) => {
-      const intervalMs = (service.interval ? parseDuration(service.interval) : undefined) ?? defaultIntervalMs;
+      const intervalMs = serviceIntervalMs(config.probe, service);
       return [service.name, { ...downConfig, openAfter: Math.max(downConfig.openAfter, Math.ceil(sustainMs / intervalMs)) }] as const;
     }),
   );

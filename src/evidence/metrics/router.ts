@@ -1,5 +1,5 @@
+import { serviceIntervalMs } from "../../monitor/service-interval.ts";
 import { backendRegistry } from "../../router/backends/registry.ts";
-import { parseDuration } from "../../shared/duration.ts";
 import { roundSignificant } from "../units.ts";
 import { noData, type MetricDef, type MetricReading, type QueryContext } from "./metric.ts";
 import { FAILURE_STATUSES_SQL, SLICE_MS, prepared, slices, windowText } from "./store-query.ts";
@@ -18,8 +18,7 @@ async function queryRouterAvailability(ctx: QueryContext): Promise<MetricReading
   const backends =
     ctx.args.length > 0 ? [...ctx.args] : (ctx.config.router.backends ?? ctx.config.services.filter((s) => backendRegistry.has(s.kind)).map((s) => s.name));
   if (backends.length === 0) return noData("no router backends in the config");
-  const byName = new Map(ctx.config.services.map((s) => [s.name, s] as const));
-  const bucketMs = Math.max(...backends.map((b) => parseDuration(byName.get(b)?.interval ?? ctx.config.probe.interval) ?? 30_000));
+  const bucketMs = Math.max(...backends.map((b) => serviceIntervalMs(ctx.config.probe, ctx.config.services.find((s) => s.name === b))));
   const r = { rounds: 0, up: 0, latest: null as number | null };
   // Slice edges fall on bucket edges, so each round is counted in exactly one slice.
   for await (const [lo, hi] of slices(ctx.since, ctx.until, SLICE_MS, bucketMs)) {
